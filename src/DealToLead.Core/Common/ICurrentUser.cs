@@ -1,0 +1,6 @@
+namespace DealToLead.Core.Common;
+
+public interface ICurrentUser
+{
+    int? UserId { get; }
+}

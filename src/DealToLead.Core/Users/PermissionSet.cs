@@ -1,0 +1,37 @@
+namespace DealToLead.Core.Users;
+
+public class PermissionSet
+{
+    public const int RegularUserDefaultId = 1;
+    public const string RegularUserDefaultName = "Regular user (default)";
+
+    public int Id { get; set; }
+    public required string Name { get; set; }
+    public string Description { get; set; } = string.Empty;
+    public bool IsBuiltIn { get; set; }
+    public List<PermissionGrant> Grants { get; set; } = [];
+    public List<AppUser> Users { get; set; } = [];
+
+    public bool Allows(Permission permission) => Grants.Any(g => g.Permission == permission);
+
+    public static IEnumerable<Permission> RegularUserDefaults => Enum.GetValues<Permission>()
+        .Where(p => p != Permission.ManageCustomFields);
+}
+
+public class PermissionGrant
+{
+    public int PermissionSetId { get; set; }
+    public Permission Permission { get; set; }
+}
+
+public class PermissionAuditEntry
+{
+    public long Id { get; set; }
+    public DateTimeOffset At { get; set; }
+    public int ChangedById { get; set; }
+    public AppUser? ChangedBy { get; set; }
+    public int? PermissionSetId { get; set; }
+    public int? TargetUserId { get; set; }
+    public AppUser? TargetUser { get; set; }
+    public required string Change { get; set; }
+}

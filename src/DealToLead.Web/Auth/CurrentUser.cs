@@ -1,0 +1,36 @@
+using System.Security.Claims;
+using DealToLead.Core.Common;
+using DealToLead.Core.Data;
+using DealToLead.Core.Users;
+
+namespace DealToLead.Web.Auth;
+
+/// <summary>
+/// The signed-in user of this request; <see cref="GetAccessAsync"/> loads their permissions once per request.
+/// The DbContext is resolved lazily because the DbContext's auditing interceptor itself depends on this class.
+/// </summary>
+public sealed class CurrentUser(IHttpContextAccessor httpContextAccessor, IServiceProvider services) : ICurrentUser
+{
+    private UserAccess? _access;
+    private bool _loaded;
+
+    public int? UserId =>
+        int.TryParse(httpContextAccessor.HttpContext?.User.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null;
+
+    public async Task<UserAccess?> GetAccessAsync(CancellationToken cancellationToken = default)
+    {
+        if (!_loaded)
+        {
+            _access = UserId is { } id ? await UserAccess.LoadAsync(services.GetRequiredService<CrmDbContext>(), id, cancellationToken) : null;
+            _loaded = true;
+        }
+
+        return _access;
+    }
+
+    /// <summary>For page handlers and endpoints behind authorization, where a signed-in, active user is guaranteed.</summary>
+    public async Task<UserAccess> RequireAccessAsync(CancellationToken cancellationToken = default) =>
+        await GetAccessAsync(cancellationToken) is { IsActive: true } access
+            ? access
+            : throw new UnauthorizedAccessException("No active signed-in user.");
+}

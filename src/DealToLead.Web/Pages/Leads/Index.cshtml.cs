@@ -1,0 +1,10 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace DealToLead.Web.Pages.Leads;
+
+public class IndexModel : PageModel
+{
+    public void OnGet()
+    {
+    }
+}

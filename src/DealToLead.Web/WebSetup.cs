@@ -1,0 +1,194 @@
+using System.Text.Json;
+using DealToLead.Core.Data;
+using DealToLead.Core.Users;
+using DealToLead.Web.Api;
+using DealToLead.Web.Auth;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Identity;
+using Npgsql;
+using Serilog;
+using Serilog.Formatting.Compact;
+
+namespace DealToLead.Web;
+
+public static class WebSetup
+{
+    private const string SmartScheme = "CookieOrApiToken";
+
+    public static void AddDealToLeadLogging(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSerilog((services, logger) =>
+        {
+            logger.ReadFrom.Configuration(builder.Configuration)
+                .ReadFrom.Services(services)
+                .Enrich.FromLogContext()
+                .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
+                .MinimumLevel.Override("Microsoft.EntityFrameworkCore", Serilog.Events.LogEventLevel.Warning)
+                // Failed commands surface as exceptions, logged with their request; EF also logs the expected miss of the migrations table on a new database.
+                .MinimumLevel.Override("Microsoft.EntityFrameworkCore.Database.Command", Serilog.Events.LogEventLevel.Fatal);
+            if (builder.Configuration.GetValue<bool>("Logging:Json"))
+            {
+                logger.WriteTo.Console(new CompactJsonFormatter());
+            }
+            else
+            {
+                logger.WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+            }
+        });
+    }
+
+    public static IServiceCollection AddDealToLeadWeb(this IServiceCollection services)
+    {
+        services.AddHttpContextAccessor();
+        services.AddScoped<CurrentUser>();
+        services.AddScoped<Core.Common.ICurrentUser>(sp => sp.GetRequiredService<CurrentUser>());
+
+        services.AddIdentity<AppUser, IdentityRole<int>>(options =>
+            {
+                options.User.RequireUniqueEmail = true;
+                options.SignIn.RequireConfirmedAccount = false;
+                options.Lockout.AllowedForNewUsers = true;
+                options.Password.RequiredLength = 10;
+                options.Password.RequireNonAlphanumeric = false;
+            })
+            .AddEntityFrameworkStores<CrmDbContext>()
+            .AddDefaultTokenProviders();
+        services.AddOptions<IdentityOptions>().Configure<IConfiguration>((options, configuration) =>
+        {
+            options.Lockout.MaxFailedAccessAttempts = configuration.GetValue("Auth:MaxFailedAccessAttempts", 5);
+            options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(configuration.GetValue("Auth:LockoutMinutes", 15));
+        });
+
+        services.ConfigureApplicationCookie(options =>
+        {
+            options.LoginPath = "/login";
+            options.LogoutPath = "/logout";
+            options.Cookie.Name = "dealtolead.auth";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Lax;
+            options.SlidingExpiration = true;
+            options.ExpireTimeSpan = TimeSpan.FromDays(7);
+            options.Events.OnRedirectToAccessDenied = context =>
+            {
+                // A 403 page, not a redirect: the browser shows why, and tests see the real status.
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Task.CompletedTask;
+            };
+            options.Events.OnValidatePrincipal = async context =>
+            {
+                // A deactivated user's cookie stops working on their next request.
+                var id = context.Principal?.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value;
+                if (!int.TryParse(id, out var userId)
+                    || await UserAccess.LoadAsync(context.HttpContext.RequestServices.GetRequiredService<CrmDbContext>(), userId) is not { IsActive: true })
+                {
+                    context.RejectPrincipal();
+                    await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+                }
+            };
+        });
+
+        services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = SmartScheme;
+                options.DefaultAuthenticateScheme = SmartScheme;
+                options.DefaultChallengeScheme = SmartScheme;
+                options.DefaultForbidScheme = SmartScheme;
+            })
+            .AddPolicyScheme(SmartScheme, "Cookie for pages, API token for /api", options =>
+                options.ForwardDefaultSelector = context => IsApiRequest(context.Request)
+                    ? ApiTokenAuthenticationHandler.SchemeName
+                    : IdentityConstants.ApplicationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
+
+        services.AddScoped<IAuthorizationHandler, PermissionAuthorizationHandler>();
+        services.AddAuthorization(options => options.AddDealToLeadPolicies());
+
+        services.AddDataProtection()
+            .SetApplicationName("DealToLead")
+            .PersistKeysToDbContext<CrmDbContext>();
+
+        services.AddRazorPages(options =>
+        {
+            options.Conventions.AllowAnonymousToPage("/Account/Login");
+            options.Conventions.AllowAnonymousToPage("/Error");
+        });
+
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            options.SerializerOptions.DictionaryKeyPolicy = null;
+            options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
+        });
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.AddHealthChecks().AddDbContextCheck<CrmDbContext>("database");
+        return services;
+    }
+
+    public static WebApplication UseDealToLeadPipeline(this WebApplication app)
+    {
+        app.UseExceptionHandler(errorApp => errorApp.Run(HandleUnhandledException));
+        app.UseWhen(context => !IsApiRequest(context.Request), pages => pages.UseStatusCodePagesWithReExecute("/Error", "?statusCode={0}"));
+        app.UseWhen(context => IsApiRequest(context.Request), api => api.UseStatusCodePages(context =>
+            ApiResults.Error(context.HttpContext.Response.StatusCode, ReasonFor(context.HttpContext.Response.StatusCode)).ExecuteAsync(context.HttpContext)));
+        if (!app.Environment.IsDevelopment() && !app.Environment.IsEnvironment("Testing"))
+        {
+            app.UseHsts();
+            app.UseHttpsRedirection();
+        }
+
+        app.UseSerilogRequestLogging();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealthChecks("/healthz").AllowAnonymous();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapRazorPages();
+        app.MapDealToLeadApi();
+        return app;
+    }
+
+    private static string ReasonFor(int statusCode) => statusCode switch
+    {
+        StatusCodes.Status404NotFound => "Not found.",
+        StatusCodes.Status405MethodNotAllowed => "Method not allowed.",
+        StatusCodes.Status415UnsupportedMediaType => "Unsupported media type: send application/json.",
+        _ => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(statusCode),
+    };
+
+    public static bool IsApiRequest(HttpRequest request) => request.Path.StartsWithSegments("/api");
+
+    private static async Task HandleUnhandledException(HttpContext context)
+    {
+        var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        // The database being unreachable is an outage, not a bug: say so with 503 rather than a generic 500.
+        var unavailable = exception is NpgsqlException or TimeoutException
+            || exception?.InnerException is NpgsqlException or TimeoutException;
+        var status = unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
+        var message = unavailable
+            ? "The database is unavailable right now. Please try again in a moment."
+            : "Something went wrong on our side. The error has been logged.";
+        if (unavailable)
+        {
+            context.Response.Headers.RetryAfter = "5";
+        }
+
+        if (IsApiRequest(context.Request))
+        {
+            await ApiResults.Error(status, message).ExecuteAsync(context);
+            return;
+        }
+
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/html; charset=utf-8";
+        await context.Response.WriteAsync(
+            $"<!doctype html><html lang=\"en\"><head><title>DealToLead</title><link rel=\"stylesheet\" href=\"/css/site.css\"></head>"
+            + $"<body><main class=\"error-page\"><h1>{(unavailable ? "Service unavailable" : "Something went wrong")}</h1><p>{message}</p><p><a href=\"/\">Back to DealToLead</a></p></main></body></html>");
+    }
+}
