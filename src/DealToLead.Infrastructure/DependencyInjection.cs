@@ -21,6 +21,7 @@ public static class DependencyInjection
             .UseSnakeCaseNamingConvention()
             .AddInterceptors(provider.GetRequiredService<AuditingInterceptor>()));
 
+        services.AddScoped<Core.Conversions.DealConversionService>();
         services.AddScoped<DatabaseMigrator>();
         services.AddScoped<Seeding.ReferenceData>();
         services.AddScoped<Seeding.DemoSeeder>();

@@ -1,0 +1,10 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace DealToLead.Web.Pages.Deals;
+
+public class ConvertModel : PageModel
+{
+    public void OnGet(int id)
+    {
+    }
+}
