@@ -63,8 +63,9 @@ pg_as_owner() {
 
 # start_postgres DIR PORT [extra postgres -c settings...]
 start_postgres() {
-    local dir="$1" port="$2"; shift 2
-    mkdir -p "$dir"
+    local dir port="$2"
+    dir="$(mkdir -p "$1" && cd "$1" && pwd)"
+    shift 2
     if [ "$(id -u)" -eq 0 ]; then
         id postgres >/dev/null 2>&1 || useradd --system --home /var/lib/postgresql --shell /bin/bash postgres
         chown postgres:postgres "$dir"

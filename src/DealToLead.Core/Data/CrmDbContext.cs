@@ -42,6 +42,14 @@ public class CrmDbContext(DbContextOptions<CrmDbContext> options)
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+        // Identity names its tables explicitly ("AspNetUsers"), which the snake_case convention leaves alone.
+        builder.Entity<AppUser>().ToTable("users");
+        builder.Entity<IdentityRole<int>>().ToTable("roles");
+        builder.Entity<IdentityUserRole<int>>().ToTable("user_roles");
+        builder.Entity<IdentityUserClaim<int>>().ToTable("user_claims");
+        builder.Entity<IdentityUserLogin<int>>().ToTable("user_logins");
+        builder.Entity<IdentityUserToken<int>>().ToTable("user_tokens");
+        builder.Entity<IdentityRoleClaim<int>>().ToTable("role_claims");
         builder.ApplyConfigurationsFromAssembly(typeof(CrmDbContext).Assembly);
     }
 

@@ -1,4 +1,5 @@
 using Bogus;
+using DealToLead.Core.Conversions;
 using DealToLead.Core.Crm;
 using DealToLead.Core.CustomFields;
 using DealToLead.Core.Data;
@@ -14,7 +15,7 @@ namespace DealToLead.Infrastructure.Seeding;
 /// Realistic, deterministic demo data for development: a sales team's pipelines, contacts and ~300 deals
 /// with their activities, notes, emails, invoices and history. Runs only when the database has no deals.
 /// </summary>
-public sealed class DemoSeeder(CrmDbContext db, IPasswordHasher<AppUser> hasher, TimeProvider clock, ILogger<DemoSeeder> logger)
+public sealed class DemoSeeder(CrmDbContext db, IPasswordHasher<AppUser> hasher, TimeProvider clock, DealConversionService conversions, ILogger<DemoSeeder> logger)
 {
     private const int Seed = 20261127;
     private static readonly string[] Currencies = ["EUR", "EUR", "EUR", "USD", "SEK"];
@@ -111,8 +112,30 @@ public sealed class DemoSeeder(CrmDbContext db, IPasswordHasher<AppUser> hasher,
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        logger.LogInformation("Seeded demo data: {Pipelines} pipelines, {Organizations} organizations, {Persons} persons, {Deals} deals",
-            pipelines.Count, organizations.Count, persons.Count, deals.Count);
+        var converted = await ParkDealsAsLeadsAsync(deals, users, cancellationToken);
+        logger.LogInformation("Seeded demo data: {Pipelines} pipelines, {Organizations} organizations, {Persons} persons, {Deals} deals, {Converted} of them converted to leads",
+            pipelines.Count, organizations.Count, persons.Count, deals.Count, converted);
+    }
+
+    /// <summary>
+    /// The rep and the manager park 20 open deals each in the Leads Inbox through the real conversion service,
+    /// so the seeded leads have real activity-log entries, moved items and restorable deleted deals.
+    /// </summary>
+    private async Task<int> ParkDealsAsLeadsAsync(List<Deal> deals, List<AppUser> users, CancellationToken cancellationToken)
+    {
+        var converted = 0;
+        foreach (var email in new[] { DemoUsers.Rep.Email, DemoUsers.Manager.Email })
+        {
+            var user = users.Single(u => u.Email == email);
+            var access = await UserAccess.LoadAsync(db, user.Id, cancellationToken);
+            foreach (var deal in deals.Where(d => d.OwnerId == user.Id && d.Status == DealStatus.Open).Take(20))
+            {
+                var outcome = await conversions.ConvertDealToLeadAsync(access!, deal.Id, cancellationToken: cancellationToken);
+                converted += outcome?.Succeeded == true ? 1 : 0;
+            }
+        }
+
+        return converted;
     }
 
     public const string DealSourceKey = "deal_source_channel";
