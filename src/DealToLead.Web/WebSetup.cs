@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.RateLimiting;
 using Npgsql;
 using Serilog;
 using Serilog.Formatting.Compact;
@@ -30,6 +31,11 @@ public static class WebSetup
                 .MinimumLevel.Override("Microsoft.EntityFrameworkCore", Serilog.Events.LogEventLevel.Warning)
                 // Failed commands surface as exceptions, logged with their request; EF also logs the expected miss of the migrations table on a new database.
                 .MinimumLevel.Override("Microsoft.EntityFrameworkCore.Database.Command", Serilog.Events.LogEventLevel.Fatal);
+            if (!builder.Configuration.GetValue("Logging:Console", true))
+            {
+                return;
+            }
+
             if (builder.Configuration.GetValue<bool>("Logging:Json"))
             {
                 logger.WriteTo.Console(new CompactJsonFormatter());
@@ -114,6 +120,7 @@ public static class WebSetup
         services.AddRazorPages(options =>
         {
             options.Conventions.AllowAnonymousToPage("/Account/Login");
+            options.Conventions.AddPageApplicationModelConvention("/Account/Login", model => model.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.SignIn)));
             options.Conventions.AllowAnonymousToPage("/Error");
         });
 
@@ -124,6 +131,7 @@ public static class WebSetup
             options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
         });
         services.AddProblemDetails();
+        services.AddDealToLeadRateLimits();
         services.AddOpenApi();
         services.AddHealthChecks().AddDbContextCheck<CrmDbContext>("database");
         return services;
@@ -146,6 +154,7 @@ public static class WebSetup
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
 
         app.MapHealthChecks("/healthz").AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();

@@ -10,7 +10,8 @@ public static class ApiEndpoints
     {
         var api = app.MapGroup("/api")
             .RequireAuthorization(policy => policy.AddAuthenticationSchemes(ApiTokenAuthenticationHandler.SchemeName).RequireAuthenticatedUser().AddRequirements(new ActiveUserRequirement()))
-            .DisableAntiforgery();
+            .DisableAntiforgery()
+            .RequireRateLimiting(RateLimits.Api);
 
         api.MapGet("/v1/users/me", GetMe).WithName("GetCurrentUser").WithSummary("The user the API token belongs to.");
         api.MapConversionApi();

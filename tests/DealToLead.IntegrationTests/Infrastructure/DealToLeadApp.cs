@@ -8,6 +8,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Respawn;
+using Serilog.Core;
 
 namespace DealToLead.IntegrationTests.Infrastructure;
 
@@ -20,13 +21,19 @@ public class DealToLeadApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public string ConnectionString { get; private set; } = string.Empty;
 
+    /// <summary>Every log event the app wrote, for tests that check what is (never) logged.</summary>
+    public CapturedLog Log { get; } = new();
+
     public Dictionary<string, string?> Settings { get; } = new()
     {
         ["Database:MigrateOnStartup"] = "true",
         ["Auth:MaxFailedAccessAttempts"] = "3",
         ["Smtp:Host"] = "127.0.0.1",
         ["Smtp:Port"] = "1",
-        ["Serilog:MinimumLevel:Default"] = "Warning",
+        ["Serilog:MinimumLevel:Default"] = "Information",
+        ["Logging:Console"] = "false",
+        ["RateLimiting:SignInPerMinute"] = "100000",
+        ["RateLimiting:ApiPerMinute"] = "1000000",
     };
 
     public virtual async Task InitializeAsync()
@@ -94,6 +101,7 @@ public class DealToLeadApp : WebApplicationFactory<Program>, IAsyncLifetime
     {
         builder.UseEnvironment("Testing");
         builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(Settings));
+        builder.ConfigureServices(services => services.AddSingleton<ILogEventSink>(Log));
     }
 
     async Task IAsyncLifetime.DisposeAsync()
