@@ -119,9 +119,9 @@ public sealed class BulkConversionSubmitter(CrmDbContext db, TimeProvider clock,
     /// dialog can say what will be rejected; the job itself takes each deal's outcome from the service.
     /// </summary>
     public static string? RejectionReason(UserAccess actor, Deal deal) =>
-        deal.IsDeleted ? "The deal is deleted."
+        !actor.CanEdit(deal) ? "You may not edit this deal: it is owned by another user."
+        : deal.IsDeleted ? "This deal is deleted or was already converted to a lead."
         : deal.Status == DealStatus.Won ? "Won deals cannot be converted to leads."
-        : !actor.CanEdit(deal) ? "You do not have permission to edit this deal."
         : null;
 
     public static string OverLimitMessage(int matched, int limit) =>

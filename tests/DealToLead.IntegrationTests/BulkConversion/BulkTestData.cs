@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace DealToLead.IntegrationTests.BulkConversion;
 
 /// <summary>Builds the deals a bulk-conversion test needs: one pipeline with two stages, deals owned by demo users.</summary>
-public sealed class BulkTestData(DealToLeadApp app, int pipelineId, int firstStageId, int secondStageId)
+public sealed class BulkTestData(DealToLeadApp app, int pipelineId, int firstStageId, int secondStageId, int organizationId)
 {
     public int PipelineId => pipelineId;
     public int FirstStageId => firstStageId;
@@ -21,12 +21,14 @@ public sealed class BulkTestData(DealToLeadApp app, int pipelineId, int firstSta
             IsDefault = true,
             Stages = [new Stage { Name = "Qualified", OrderNr = 1 }, new Stage { Name = "Proposal", OrderNr = 2 }],
         };
+        var organization = new Organization { Name = "Acme AB" };
         await app.WithDbAsync(async db =>
         {
             db.Pipelines.Add(pipeline);
+            db.Organizations.Add(organization);
             await db.SaveChangesAsync();
         });
-        return new BulkTestData(app, pipeline.Id, pipeline.Stages[0].Id, pipeline.Stages[1].Id);
+        return new BulkTestData(app, pipeline.Id, pipeline.Stages[0].Id, pipeline.Stages[1].Id, organization.Id);
     }
 
     public async Task<List<int>> DealsAsync(int count, DemoUser owner, Action<Deal>? configure = null, string titlePrefix = "Deal")
@@ -34,7 +36,7 @@ public sealed class BulkTestData(DealToLeadApp app, int pipelineId, int firstSta
         var ownerId = await app.UserIdAsync(owner);
         var deals = Enumerable.Range(1, count).Select(n =>
         {
-            var deal = new Deal { Title = $"{titlePrefix} {n}", OwnerId = ownerId, PipelineId = pipelineId, StageId = firstStageId, ValueAmount = 1000 + n };
+            var deal = new Deal { Title = $"{titlePrefix} {n}", OwnerId = ownerId, PipelineId = pipelineId, StageId = firstStageId, OrganizationId = organizationId, ValueAmount = 1000 + n };
             configure?.Invoke(deal);
             return deal;
         }).ToList();
