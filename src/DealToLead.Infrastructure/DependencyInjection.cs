@@ -22,6 +22,13 @@ public static class DependencyInjection
             .AddInterceptors(provider.GetRequiredService<AuditingInterceptor>()));
 
         services.AddScoped<Core.Conversions.DealConversionService>();
+        services.AddScoped<Core.Conversions.BulkConversionSubmitter>();
+        services.AddSingleton<Core.Conversions.BulkConversionSignal>();
+        services.AddSingleton<Background.BulkConversionWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<Background.BulkConversionWorker>());
+        services.AddOptions<Email.SmtpOptions>().BindConfiguration(Email.SmtpOptions.Section);
+        services.AddSingleton<Email.OutboxEmailSender>();
+        services.AddHostedService(sp => sp.GetRequiredService<Email.OutboxEmailSender>());
         services.AddScoped<DatabaseMigrator>();
         services.AddScoped<Seeding.ReferenceData>();
         services.AddScoped<Seeding.DemoSeeder>();

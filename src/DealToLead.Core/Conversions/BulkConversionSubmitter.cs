@@ -1,0 +1,167 @@
+using DealToLead.Core.Common;
+using DealToLead.Core.Crm;
+using DealToLead.Core.CustomFields;
+using DealToLead.Core.Data;
+using DealToLead.Core.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace DealToLead.Core.Conversions;
+
+/// <summary>What to convert: the deals a user ticked, or everything the deal list's filter matches.</summary>
+public sealed record BulkSelection(IReadOnlyList<int>? DealIds, DealListFilter? Filter)
+{
+    public static BulkSelection Of(IEnumerable<int> dealIds) => new(dealIds.ToList(), null);
+
+    public static BulkSelection Matching(DealListFilter filter) => new(null, filter);
+}
+
+public enum BulkRefusal
+{
+    NoPermission,
+    NothingSelected,
+    OverLimit,
+}
+
+public sealed record BulkSubmission(Guid? JobId, BulkRefusal? Refusal, string? Message)
+{
+    public bool Accepted => JobId is not null;
+}
+
+public sealed record BulkRejection(int DealId, string DealTitle, string Reason);
+
+public sealed record FormulaFieldValue(string FieldName, int DealId, string DealTitle, decimal Value);
+
+/// <summary>What the confirm dialog shows before anything is saved.</summary>
+public sealed record BulkConversionSummary(
+    int Total,
+    int Limit,
+    string? Refusal,
+    IReadOnlyList<BulkRejection> Rejections,
+    IReadOnlyList<FormulaFieldValue> FormulaValues)
+{
+    public int WillConvert => Total - Rejections.Count;
+
+    public IReadOnlyList<string> FormulaFieldNames => FormulaValues.Select(v => v.FieldName).Distinct().ToList();
+}
+
+/// <summary>
+/// Turns a selection from the deal list into a durable <see cref="BulkConversionJob"/>; the background worker
+/// does the converting. Checks (permission, limit) happen here, up front, so a refused request saves nothing.
+/// </summary>
+public sealed class BulkConversionSubmitter(CrmDbContext db, TimeProvider clock, BulkConversionSignal signal)
+{
+    public const string NoPermissionMessage = "You do not have permission to convert deals to leads.";
+
+    public async Task<BulkSubmission> SubmitAsync(UserAccess actor, BulkSelection selection, CancellationToken cancellationToken = default)
+    {
+        var (deals, refusal, message) = await ResolveAsync(actor, selection, cancellationToken);
+        if (refusal is not null)
+        {
+            return new BulkSubmission(null, refusal, message);
+        }
+
+        var job = new BulkConversionJob
+        {
+            Id = Guid.CreateVersion7(),
+            RequestedById = actor.UserId,
+            Status = BulkJobStatus.Queued,
+            FilterDescription = selection.Filter is { } filter ? $"Filter: {filter.Describe()}" : $"{deals.Count} selected deals",
+            Total = deals.Count,
+            CreatedAt = clock.GetUtcNow(),
+            Items = deals.Select((deal, index) => new BulkConversionJobItem
+            {
+                Position = index,
+                DealId = deal.Id,
+                DealTitle = deal.Title,
+                Outcome = BulkItemOutcome.Pending,
+                // Chosen now so that a resumed job asks the conversion service for the same conversion, which
+                // answers with the first outcome instead of converting the deal twice.
+                ConversionId = Guid.CreateVersion7(),
+            }).ToList(),
+        };
+        db.BulkConversionJobs.Add(job);
+        await db.SaveChangesAsync(cancellationToken);
+        signal.Notify();
+        return new BulkSubmission(job.Id, null, null);
+    }
+
+    public async Task<BulkConversionSummary> SummarizeAsync(UserAccess actor, BulkSelection selection, CancellationToken cancellationToken = default)
+    {
+        var limit = await LimitAsync(cancellationToken);
+        var (deals, _, message) = await ResolveAsync(actor, selection, cancellationToken);
+        var rejections = deals
+            .Select(d => RejectionReason(actor, d) is { } reason ? new BulkRejection(d.Id, d.Title, reason) : null)
+            .OfType<BulkRejection>()
+            .ToList();
+        var rejectedIds = rejections.Select(r => r.DealId).ToHashSet();
+
+        var formulaFields = await db.CustomFields.AsNoTracking()
+            .Where(f => f.Entity == CustomFieldEntity.Deal)
+            .OrderBy(f => f.OrderNr)
+            .ToListAsync(cancellationToken);
+        var formulaValues = new List<FormulaFieldValue>();
+        foreach (var field in formulaFields.Where(f => f.IsFormula && f.FormulaExpression is not null))
+        {
+            foreach (var deal in deals.Where(d => !rejectedIds.Contains(d.Id)))
+            {
+                if (FormulaEvaluator.Evaluate(field.FormulaExpression!, deal, formulaFields) is { } value)
+                {
+                    formulaValues.Add(new FormulaFieldValue(field.Name, deal.Id, deal.Title, value));
+                }
+            }
+        }
+
+        return new BulkConversionSummary(deals.Count, limit, message, rejections, formulaValues);
+    }
+
+    /// <summary>
+    /// The same rules the conversion service applies, evaluated for the whole selection at once so the confirm
+    /// dialog can say what will be rejected; the job itself takes each deal's outcome from the service.
+    /// </summary>
+    public static string? RejectionReason(UserAccess actor, Deal deal) =>
+        !actor.CanEdit(deal) ? "You may not edit this deal: it is owned by another user."
+        : deal.IsDeleted ? "This deal is deleted or was already converted to a lead."
+        : deal.Status == DealStatus.Won ? "Won deals cannot be converted to leads."
+        : null;
+
+    public static string OverLimitMessage(int matched, int limit) =>
+        $"{matched} deals matched, but at most {limit} deals can be converted to leads in one action. Narrow the selection or the filter.";
+
+    private async Task<(List<Deal> Deals, BulkRefusal? Refusal, string? Message)> ResolveAsync(
+        UserAccess actor, BulkSelection selection, CancellationToken cancellationToken)
+    {
+        if (!actor.Has(Permission.ConvertDealsToLeads))
+        {
+            return ([], BulkRefusal.NoPermission, NoPermissionMessage);
+        }
+
+        List<Deal> deals;
+        if (selection.Filter is { } filter)
+        {
+            deals = await filter.Apply(db.Deals.AsNoTracking(), actor).OrderBy(d => d.Id).ToListAsync(cancellationToken);
+        }
+        else
+        {
+            var ids = (selection.DealIds ?? []).Distinct().ToList();
+            // Deleted deals stay in a selection so the user learns why they were not converted.
+            var found = await db.Deals.AsNoTracking().IgnoreQueryFilters().VisibleTo(actor)
+                .Where(d => ids.Contains(d.Id))
+                .ToDictionaryAsync(d => d.Id, cancellationToken);
+            deals = ids.Where(found.ContainsKey).Select(id => found[id]).ToList();
+        }
+
+        if (deals.Count == 0)
+        {
+            return (deals, BulkRefusal.NothingSelected, "No deals were selected, or none of them can be found.");
+        }
+
+        var limit = await LimitAsync(cancellationToken);
+        return deals.Count > limit
+            ? (deals, BulkRefusal.OverLimit, OverLimitMessage(deals.Count, limit))
+            : (deals, null, null);
+    }
+
+    private async Task<int> LimitAsync(CancellationToken cancellationToken) =>
+        await db.CompanySettings.AsNoTracking().Select(s => (int?)s.BulkConversionLimit).FirstOrDefaultAsync(cancellationToken)
+        ?? CompanySettings.DefaultBulkConversionLimit;
+}
