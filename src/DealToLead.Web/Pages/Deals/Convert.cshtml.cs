@@ -16,14 +16,14 @@ public class ConvertModel(CurrentUser currentUser, DealConversionService convers
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
-    public async Task<IActionResult> OnGetAsync(int id, CancellationToken cancellationToken) =>
+    public async Task<IActionResult> OnGetAsync([FromRoute] int id, CancellationToken cancellationToken) =>
         await LoadAsync(id, cancellationToken) ? Page() : NotFound();
 
     /// <summary>The preview alone, fetched into the pipeline board's Move to dialog.</summary>
-    public async Task<IActionResult> OnGetPreviewAsync(int id, CancellationToken cancellationToken) =>
+    public async Task<IActionResult> OnGetPreviewAsync([FromRoute] int id, CancellationToken cancellationToken) =>
         await LoadAsync(id, cancellationToken) ? Partial("_ConversionPreview", Preview) : NotFound();
 
-    public async Task<IActionResult> OnPostAsync(int id, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnPostAsync([FromRoute] int id, CancellationToken cancellationToken)
     {
         var outcome = await conversions.ConvertDealToLeadAsync(await currentUser.RequireAccessAsync(cancellationToken), id, cancellationToken: cancellationToken);
         if (outcome is null)
