@@ -14,23 +14,22 @@ public class SetPasswordModel(UserManager<AppUser> userManager, ILogger<SetPassw
     [BindProperty]
     public SetPasswordInput Input { get; set; } = new();
 
-    public void OnGet(int userId, string? token)
+    public void OnGet()
     {
-        Input.UserId = userId;
-        Input.Token = token ?? string.Empty;
     }
 
-    public async Task<IActionResult> OnPostAsync()
+    // The user and token stay in the link's query string: the form posts back to the same address.
+    public async Task<IActionResult> OnPostAsync([FromQuery] int userId, [FromQuery] string? token)
     {
         if (!ModelState.IsValid)
         {
             return Page();
         }
 
-        var user = await userManager.FindByIdAsync(Input.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var result = user is { IsActive: true }
-            ? await userManager.ResetPasswordAsync(user, Input.Token, Input.Password)
-            : IdentityResult.Failed(new IdentityError { Description = "This link is not valid." });
+        var user = await userManager.FindByIdAsync(userId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var result = user is { IsActive: true } && !string.IsNullOrEmpty(token)
+            ? await userManager.ResetPasswordAsync(user, token, Input.Password)
+            : IdentityResult.Failed(new IdentityError { Code = "InvalidToken", Description = "This link is not valid." });
         if (!result.Succeeded)
         {
             foreach (var error in result.Errors)
@@ -48,11 +47,6 @@ public class SetPasswordModel(UserManager<AppUser> userManager, ILogger<SetPassw
 
     public sealed class SetPasswordInput
     {
-        public int UserId { get; set; }
-
-        [Required]
-        public string Token { get; set; } = string.Empty;
-
         [Required, StringLength(200, MinimumLength = 10), DataType(DataType.Password), Display(Name = "New password")]
         public string Password { get; set; } = string.Empty;
 
