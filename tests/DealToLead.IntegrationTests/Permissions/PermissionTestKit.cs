@@ -29,9 +29,12 @@ public static partial class PermissionTestKit
                 await db.SaveChangesAsync();
             }
 
+            var organization = new Organization { Name = $"{title} Ltd" };
+            db.Organizations.Add(organization);
             var deal = new Deal
             {
                 Title = title,
+                Organization = organization,
                 ValueAmount = 1000,
                 OwnerId = ownerId,
                 PipelineId = pipeline.Id,

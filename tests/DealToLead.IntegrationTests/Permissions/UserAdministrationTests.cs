@@ -50,12 +50,12 @@ public partial class UserAdministrationTests(DealToLeadApp app) : AppTest(app)
         link.Should().StartWith("http://localhost/account/set-password?");
 
         var anonymous = App.ApiClient(token: null);
-        var fields = new Dictionary<string, string> { ["Input.Password"] = "Nina-chosen-pw", ["Input.ConfirmPassword"] = "Nina-chosen-pw" };
+        var fields = new Dictionary<string, string> { ["Input.Password"] = "Nina-chosen-pw1", ["Input.ConfirmPassword"] = "Nina-chosen-pw1" };
         var set = await anonymous.PostFormAsync(link, fields, formPage: link);
 
         set.StatusCode.Should().Be(HttpStatusCode.Redirect);
         set.Headers.Location!.ToString().Should().Be("/login");
-        await App.SignInAsync(Newcomer, "Nina-chosen-pw");
+        await App.SignInAsync(Newcomer, "Nina-chosen-pw1");
         var again = await anonymous.PostFormAsync(link, fields, formPage: link);
         (await again.Content.ReadAsStringAsync()).Should().Contain("not valid or has expired");
     }

@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.Web.Pages.Settings.PermissionSets;
 
+// [FromRoute] on every id: model binding prefers form values, so a forged "id" field must not pick the set.
 [Authorize(Policy = Policies.GlobalAdmin)]
 public class DetailsModel(CrmDbContext db, CurrentUser currentUser, PermissionAdministration administration) : PageModel
 {
@@ -17,7 +18,7 @@ public class DetailsModel(CrmDbContext db, CurrentUser currentUser, PermissionAd
     public List<Member> OtherRegularUsers { get; private set; } = [];
     public List<PermissionAuditRow> Changes { get; private set; } = [];
 
-    public async Task<IActionResult> OnGetAsync(int id)
+    public async Task<IActionResult> OnGetAsync([FromRoute] int id)
     {
         var set = await db.PermissionSets.AsNoTracking().Include(s => s.Grants).FirstOrDefaultAsync(s => s.Id == id);
         if (set is null)
@@ -37,15 +38,15 @@ public class DetailsModel(CrmDbContext db, CurrentUser currentUser, PermissionAd
         return Page();
     }
 
-    public async Task<IActionResult> OnPostPermissionsAsync(int id, PermissionsInput input) =>
+    public async Task<IActionResult> OnPostPermissionsAsync([FromRoute] int id, PermissionsInput input) =>
         Done(await administration.SetPermissionsAsync(await Actor(), id, input.Granted), "Permissions saved. They apply to each member's next request.", id);
 
-    public async Task<IActionResult> OnPostDetailsAsync(int id, DetailsInput input) =>
+    public async Task<IActionResult> OnPostDetailsAsync([FromRoute] int id, DetailsInput input) =>
         ModelState.IsValid
             ? Done(await administration.UpdateSetDetailsAsync(await Actor(), id, input.Name, input.Description), "Name and description saved.", id)
             : Done(AdminResult.Refused("A permission set needs a name of at most 100 characters."), string.Empty, id);
 
-    public async Task<IActionResult> OnPostCopyAsync(int id, CopyInput input)
+    public async Task<IActionResult> OnPostCopyAsync([FromRoute] int id, CopyInput input)
     {
         if (!ModelState.IsValid)
         {
@@ -56,10 +57,10 @@ public class DetailsModel(CrmDbContext db, CurrentUser currentUser, PermissionAd
         return Done(result, "Copied. This is the new set.", result.Id ?? id);
     }
 
-    public async Task<IActionResult> OnPostAssignAsync(int id, AssignInput input) =>
+    public async Task<IActionResult> OnPostAssignAsync([FromRoute] int id, AssignInput input) =>
         Done(await administration.AssignUserToSetAsync(await Actor(), input.UserId, id), "User assigned to this set.", id);
 
-    public async Task<IActionResult> OnPostDeleteAsync(int id)
+    public async Task<IActionResult> OnPostDeleteAsync([FromRoute] int id)
     {
         var result = await administration.DeleteSetAsync(await Actor(), id);
         if (!result.Succeeded)

@@ -9,6 +9,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.Web.Pages.Settings.Users;
 
+// Every handler takes the user from the route with [FromRoute]: model binding prefers form values, so a plain
+// "int id" would let a forged "id" field aim the change at another user.
 [Authorize(Policy = Policies.GlobalAdmin)]
 public class EditModel(CrmDbContext db, CurrentUser currentUser, PermissionAdministration administration) : PageModel
 {
@@ -17,7 +19,7 @@ public class EditModel(CrmDbContext db, CurrentUser currentUser, PermissionAdmin
     public List<SelectListItem> PermissionSets { get; private set; } = [];
     public List<PermissionAuditRow> Changes { get; private set; } = [];
 
-    public async Task<IActionResult> OnGetAsync(int id)
+    public async Task<IActionResult> OnGetAsync([FromRoute] int id)
     {
         var user = await db.Users.AsNoTracking().Include(u => u.PermissionSet).FirstOrDefaultAsync(u => u.Id == id);
         if (user is null)
@@ -34,20 +36,20 @@ public class EditModel(CrmDbContext db, CurrentUser currentUser, PermissionAdmin
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAccessAsync(int id, AccessInput input)
+    public async Task<IActionResult> OnPostAccessAsync([FromRoute] int id, AccessInput input)
     {
         var actor = await currentUser.RequireAccessAsync();
         var result = await administration.ChangeUserAccessAsync(actor, id, input.Role, input.Role == UserRole.GlobalAdmin ? null : input.PermissionSetId);
         return Done(result, "Role and permission set saved.", id, actor);
     }
 
-    public async Task<IActionResult> OnPostDeactivateAsync(int id)
+    public async Task<IActionResult> OnPostDeactivateAsync([FromRoute] int id)
     {
         var actor = await currentUser.RequireAccessAsync();
         return Done(await administration.SetActiveAsync(actor, id, active: false), "User deactivated: they can no longer sign in or use their API token.", id, actor);
     }
 
-    public async Task<IActionResult> OnPostReactivateAsync(int id)
+    public async Task<IActionResult> OnPostReactivateAsync([FromRoute] int id)
     {
         var actor = await currentUser.RequireAccessAsync();
         return Done(await administration.SetActiveAsync(actor, id, active: true), "User reactivated.", id, actor);
