@@ -29,6 +29,7 @@ public static class DependencyInjection
         services.AddOptions<Email.SmtpOptions>().BindConfiguration(Email.SmtpOptions.Section);
         services.AddSingleton<Email.OutboxEmailSender>();
         services.AddHostedService(sp => sp.GetRequiredService<Email.OutboxEmailSender>());
+        services.AddScoped<Core.Users.PermissionAdministration>();
         services.AddScoped<DatabaseMigrator>();
         services.AddScoped<Seeding.ReferenceData>();
         services.AddScoped<Seeding.DemoSeeder>();

@@ -31,6 +31,7 @@ public class PermissionAuditEntry
     public int ChangedById { get; set; }
     public AppUser? ChangedBy { get; set; }
     public int? PermissionSetId { get; set; }
+    public PermissionSet? PermissionSet { get; set; }
     public int? TargetUserId { get; set; }
     public AppUser? TargetUser { get; set; }
     public required string Change { get; set; }

@@ -16,6 +16,7 @@ public static class ApiEndpoints
         api.MapGet("/v1/users/me", GetMe).WithName("GetCurrentUser").WithSummary("The user the API token belongs to.");
         api.MapConversionApi();
         api.MapBulkConversionApi();
+        api.MapAdminApi();
         return app;
     }
 

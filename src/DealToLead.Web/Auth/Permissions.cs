@@ -8,6 +8,9 @@ public static class Policies
 {
     public const string GlobalAdmin = "GlobalAdmin";
 
+    /// <summary>For attributes, which need a constant; equal to <c>For(Permission.ConvertDealsToLeads)</c>.</summary>
+    public const string ConvertDealsToLeads = "Permission:" + nameof(Permission.ConvertDealsToLeads);
+
     public static string For(Permission permission) => $"Permission:{permission}";
 
     public static void AddDealToLeadPolicies(this AuthorizationOptions options)

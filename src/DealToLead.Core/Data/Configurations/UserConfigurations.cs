@@ -42,6 +42,6 @@ internal sealed class PermissionAuditEntryConfiguration : IEntityTypeConfigurati
         builder.HasIndex(e => e.At);
         builder.HasOne(e => e.ChangedBy).WithMany().HasForeignKey(e => e.ChangedById).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(e => e.TargetUser).WithMany().HasForeignKey(e => e.TargetUserId).OnDelete(DeleteBehavior.Restrict);
-        builder.HasOne<PermissionSet>().WithMany().HasForeignKey(e => e.PermissionSetId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasOne(e => e.PermissionSet).WithMany().HasForeignKey(e => e.PermissionSetId).OnDelete(DeleteBehavior.SetNull);
     }
 }

@@ -11,6 +11,7 @@ namespace DealToLead.Web.Pages.Deals;
 /// The confirm step of "Convert to leads" (a POST of the list's ticked rows) and "Convert filter results to
 /// leads" (a GET carrying the list's query string). Confirming saves a job and shows its progress page.
 /// </summary>
+[Microsoft.AspNetCore.Authorization.Authorize(Policy = Auth.Policies.ConvertDealsToLeads)]
 public class BulkConvertModel(BulkConversionSubmitter submitter, CurrentUser currentUser) : PageModel
 {
     public BulkConversionSummary Summary { get; private set; } = null!;

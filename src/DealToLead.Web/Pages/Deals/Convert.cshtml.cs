@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace DealToLead.Web.Pages.Deals;
 
 /// <summary>The confirm step of "Convert to lead", used by the deal detail's "..." menu and the board's Move to > Leads.</summary>
-[Authorize(Policy = "Permission:" + nameof(Permission.ConvertDealsToLeads))]
+[Authorize(Policy = Policies.ConvertDealsToLeads)]
 public class ConvertModel(CurrentUser currentUser, DealConversionService conversions) : PageModel
 {
     public ConversionPreview Preview { get; private set; } = null!;
