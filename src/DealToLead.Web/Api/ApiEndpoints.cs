@@ -13,6 +13,7 @@ public static class ApiEndpoints
             .DisableAntiforgery();
 
         api.MapGet("/v1/users/me", GetMe).WithName("GetCurrentUser").WithSummary("The user the API token belongs to.");
+        api.MapLeadsApi();
         return app;
     }
 
