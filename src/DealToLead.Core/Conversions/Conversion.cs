@@ -27,6 +27,7 @@ public class Conversion
     public int RequestedById { get; set; }
     public ConversionStatus Status { get; set; }
     public string? Reason { get; set; }
+    public ConversionRejection? Rejection { get; set; }
 
     /// <summary>Names of formula fields that had values on the deal and were not carried into the lead.</summary>
     public List<string> FormulaFieldsNotCarried { get; set; } = [];

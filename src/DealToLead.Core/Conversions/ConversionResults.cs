@@ -5,6 +5,7 @@ public sealed record ConversionPreview(
     int DealId,
     string DealTitle,
     string? RejectionReason,
+    ConversionRejection? Rejection,
     int UpcomingActivities,
     int Notes,
     int Emails,
@@ -23,7 +24,25 @@ public sealed record ConversionOutcome(
     int? DealId,
     Guid? LeadId,
     string? Reason,
-    IReadOnlyList<string> FormulaFieldsNotCarried)
+    IReadOnlyList<string> FormulaFieldsNotCarried,
+    ConversionRejection? Rejection = null)
 {
     public bool Succeeded => Status == ConversionStatus.Completed;
+
+    public static ConversionOutcome From(Conversion conversion) => new(
+        conversion.Id, conversion.Status, conversion.DealId, conversion.LeadId, conversion.Reason,
+        conversion.FormulaFieldsNotCarried, conversion.Rejection);
+}
+
+/// <summary>Why a conversion was refused; entry points map these to status codes (403 for rights, 409 for state).</summary>
+public enum ConversionRejection
+{
+    NoPermission,
+    NotEditable,
+    DealWon,
+    DealDeleted,
+    AlreadyConverted,
+    UndoExpired,
+    UndoNotPossible,
+    InvalidStage,
 }

@@ -1,5 +1,9 @@
+using DealToLead.Core.Crm;
+using DealToLead.Core.CustomFields;
 using DealToLead.Core.Data;
+using DealToLead.Core.Leads;
 using DealToLead.Core.Users;
+using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.Core.Conversions;
 
@@ -10,28 +14,386 @@ namespace DealToLead.Core.Conversions;
 public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
 {
     /// <summary>Counts of what would move and stay, the formula fields that would not be carried, or why it is refused.</summary>
-    public Task<ConversionPreview?> PreviewAsync(UserAccess actor, int dealId, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
+    public async Task<ConversionPreview?> PreviewAsync(UserAccess actor, int dealId, CancellationToken cancellationToken = default)
+    {
+        var deal = await db.Deals.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(d => d.Id == dealId, cancellationToken);
+        if (deal is null || !actor.CanSee(deal))
+        {
+            return null;
+        }
+
+        // One round trip: each count is a scalar subquery of the same SELECT.
+        var counts = await db.Deals.IgnoreQueryFilters().Where(d => d.Id == dealId).Select(d => new
+        {
+            Upcoming = db.Activities.Count(a => a.DealId == d.Id && !a.Done),
+            Done = db.Activities.Count(a => a.DealId == d.Id && a.Done),
+            Notes = db.Notes.Count(n => n.DealId == d.Id),
+            Emails = db.Emails.Count(e => e.DealId == d.Id),
+            Invoices = db.Invoices.Count(i => i.DealId == d.Id),
+            History = db.DealHistory.Count(h => h.DealId == d.Id),
+        }).FirstAsync(cancellationToken);
+        var rejection = await FindRejectionAsync(actor, deal, cancellationToken);
+        return new ConversionPreview(
+            deal.Id, deal.Title, rejection?.Reason, rejection?.Kind,
+            counts.Upcoming, counts.Notes, counts.Emails, counts.Done, counts.Invoices, counts.History,
+            await FormulaFieldsWithValuesAsync(deal, cancellationToken));
+    }
 
     /// <summary>
     /// Converts the deal into a lead owned by <paramref name="actor"/>. Passing the same
     /// <paramref name="conversionId"/> again returns the first outcome instead of converting twice.
     /// Returns null when the deal does not exist or the actor may not see it.
     /// </summary>
-    public Task<ConversionOutcome?> ConvertDealToLeadAsync(UserAccess actor, int dealId, Guid? conversionId = null, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
+    public async Task<ConversionOutcome?> ConvertDealToLeadAsync(UserAccess actor, int dealId, Guid? conversionId = null, CancellationToken cancellationToken = default)
+    {
+        var id = conversionId ?? Guid.NewGuid();
+        if (conversionId is not null && await db.Conversions.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken) is { } earlier)
+        {
+            return ConversionOutcome.From(earlier);
+        }
 
-    /// <summary>Undo: restores the deal, moves back what the conversion moved, deletes the lead.</summary>
-    public Task<ConversionOutcome?> UndoDealToLeadAsync(UserAccess actor, Guid leadId, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
+        var deal = await db.Deals.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(d => d.Id == dealId, cancellationToken);
+        if (deal is null || !actor.CanSee(deal))
+        {
+            return null;
+        }
+
+        if (await FindRejectionAsync(actor, deal, cancellationToken) is { } refused)
+        {
+            return await RecordRejectionAsync(id, ConversionDirection.DealToLead, actor, dealId, null, refused, cancellationToken);
+        }
+
+        var formulaFields = await FormulaFieldsWithValuesAsync(deal, cancellationToken);
+        var strategy = db.Database.CreateExecutionStrategy();
+        var outcome = await strategy.ExecuteAsync(async ct =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var now = clock.GetUtcNow();
+
+            // The claim: only one transaction can soft-delete a live deal. A concurrent conversion waits on the
+            // row lock, then finds deleted_at set and updates nothing, so the database guarantees a single lead.
+            var claimed = await db.Deals
+                .Where(d => d.Id == dealId && d.DeletedAt == null && d.Status != DealStatus.Won)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(d => d.DeletedAt, now)
+                    .SetProperty(d => d.DeletedById, actor.UserId)
+                    .SetProperty(d => d.UpdatedAt, now)
+                    .SetProperty(d => d.UpdatedById, actor.UserId), ct);
+            if (claimed == 0)
+            {
+                await transaction.RollbackAsync(ct);
+                return null;
+            }
+
+            // Read again under the row lock we now hold: the deal as it was at the instant of the claim.
+            var current = await db.Deals.IgnoreQueryFilters().AsNoTracking().FirstAsync(d => d.Id == dealId, ct);
+            var lead = new Lead
+            {
+                Id = Guid.CreateVersion7(now),
+                Title = current.Title,
+                ValueAmount = current.ValueAmount,
+                ValueCurrency = current.ValueCurrency,
+                ExpectedCloseDate = current.ExpectedCloseDate,
+                Probability = current.Probability,
+                OwnerId = actor.UserId,
+                CreatorId = actor.UserId,
+                PersonId = current.PersonId,
+                OrganizationId = current.OrganizationId,
+                Visibility = current.Visibility,
+                Source = LeadSource.Deal,
+                OriginDealId = current.Id,
+                CustomFields = new Dictionary<string, string>(current.CustomFields),
+                CreatedAt = now,
+                CreatedById = actor.UserId,
+            };
+            db.Leads.Add(lead);
+            db.LeadLog.Add(new LeadLogEntry { LeadId = lead.Id, At = now, UserId = actor.UserId, Kind = LeadLogKind.ConvertedFromDeal, DealId = current.Id });
+            db.DealHistory.Add(new DealHistoryEntry { DealId = current.Id, At = now, UserId = actor.UserId, Field = "converted_to_lead", NewValue = lead.Id.ToString() });
+            var conversion = new Conversion
+            {
+                Id = id,
+                Direction = ConversionDirection.DealToLead,
+                DealId = current.Id,
+                LeadId = lead.Id,
+                RequestedById = actor.UserId,
+                Status = ConversionStatus.Completed,
+                FormulaFieldsNotCarried = formulaFields.ToList(),
+                CreatedAt = now,
+                CompletedAt = now,
+            };
+            db.Conversions.Add(conversion);
+            await db.SaveChangesAsync(ct);
+
+            await db.Activities.Where(a => a.DealId == dealId && !a.Done)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.LeadId, lead.Id).SetProperty(a => a.DealId, (int?)null).SetProperty(a => a.MovedFromDealId, dealId), ct);
+            await db.Notes.Where(n => n.DealId == dealId)
+                .ExecuteUpdateAsync(s => s.SetProperty(n => n.LeadId, lead.Id).SetProperty(n => n.DealId, (int?)null).SetProperty(n => n.MovedFromDealId, dealId), ct);
+            await db.Emails.Where(e => e.DealId == dealId)
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.LeadId, lead.Id).SetProperty(e => e.DealId, (int?)null).SetProperty(e => e.MovedFromDealId, dealId), ct);
+
+            await transaction.CommitAsync(ct);
+            return ConversionOutcome.From(conversion);
+        }, cancellationToken);
+
+        return outcome ?? await RecordRejectionAsync(id, ConversionDirection.DealToLead, actor, dealId, null,
+            new Refusal(ConversionRejection.AlreadyConverted, "This deal has already been converted to a lead or deleted."), cancellationToken);
+    }
+
+    /// <summary>
+    /// Undo: restores the deal and moves back exactly what the conversion moved. Items added to the lead since
+    /// stay with it; the lead is deleted when nothing else is left on it, otherwise archived, so nothing is lost.
+    /// </summary>
+    public async Task<ConversionOutcome?> UndoDealToLeadAsync(UserAccess actor, Guid leadId, CancellationToken cancellationToken = default)
+    {
+        var lead = await db.Leads.AsNoTracking().FirstOrDefaultAsync(l => l.Id == leadId, cancellationToken);
+        if (lead is null || !actor.CanSee(lead))
+        {
+            return null;
+        }
+
+        var conversion = await db.Conversions.AsNoTracking()
+            .Where(c => c.LeadId == leadId && c.Direction == ConversionDirection.DealToLead && c.Status == ConversionStatus.Completed && c.UndoneAt == null)
+            .OrderByDescending(c => c.CreatedAt)
+            .FirstOrDefaultAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var refusal = UndoRefusal(actor, lead, conversion, now);
+        if (refusal is not null)
+        {
+            return await RecordRejectionAsync(Guid.NewGuid(), ConversionDirection.LeadToDeal, actor, lead.OriginDealId, leadId, refusal, cancellationToken);
+        }
+
+        var dealId = conversion!.DealId!.Value;
+        var strategy = db.Database.CreateExecutionStrategy();
+        var undone = await strategy.ExecuteAsync(async ct =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var restored = await db.Deals.IgnoreQueryFilters()
+                .Where(d => d.Id == dealId && d.DeletedAt != null)
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.DeletedAt, (DateTimeOffset?)null).SetProperty(d => d.DeletedById, (int?)null)
+                    .SetProperty(d => d.UpdatedAt, now).SetProperty(d => d.UpdatedById, actor.UserId), ct);
+            var marked = await db.Conversions.Where(c => c.Id == conversion.Id && c.UndoneAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.UndoneAt, now), ct);
+            if (restored == 0 || marked == 0)
+            {
+                await transaction.RollbackAsync(ct);
+                return false;
+            }
+
+            await db.Activities.Where(a => a.LeadId == leadId && a.MovedFromDealId == dealId)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.DealId, dealId).SetProperty(a => a.LeadId, (Guid?)null).SetProperty(a => a.MovedFromDealId, (int?)null), ct);
+            await db.Notes.Where(n => n.LeadId == leadId && n.MovedFromDealId == dealId)
+                .ExecuteUpdateAsync(s => s.SetProperty(n => n.DealId, dealId).SetProperty(n => n.LeadId, (Guid?)null).SetProperty(n => n.MovedFromDealId, (int?)null), ct);
+            await db.Emails.Where(e => e.LeadId == leadId && e.MovedFromDealId == dealId)
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.DealId, dealId).SetProperty(e => e.LeadId, (Guid?)null).SetProperty(e => e.MovedFromDealId, (int?)null), ct);
+            db.DealHistory.Add(new DealHistoryEntry { DealId = dealId, At = now, UserId = actor.UserId, Field = "conversion_undone", OldValue = leadId.ToString() });
+            await db.SaveChangesAsync(ct);
+
+            var leadStillHolds = await db.Activities.AnyAsync(a => a.LeadId == leadId, ct)
+                || await db.Notes.AnyAsync(n => n.LeadId == leadId, ct)
+                || await db.Emails.AnyAsync(e => e.LeadId == leadId, ct);
+            if (leadStillHolds)
+            {
+                await db.Leads.Where(l => l.Id == leadId).ExecuteUpdateAsync(s => s.SetProperty(l => l.IsArchived, true).SetProperty(l => l.UpdatedAt, now), ct);
+            }
+            else
+            {
+                await db.Leads.Where(l => l.Id == leadId).ExecuteDeleteAsync(ct);
+            }
+
+            await transaction.CommitAsync(ct);
+            return true;
+        }, cancellationToken);
+
+        return undone
+            ? new ConversionOutcome(conversion.Id, ConversionStatus.Completed, dealId, leadId, "Conversion undone: the deal is restored.", [])
+            : await RecordRejectionAsync(Guid.NewGuid(), ConversionDirection.LeadToDeal, actor, dealId, leadId,
+                new Refusal(ConversionRejection.UndoNotPossible, "The conversion was already undone or the deal was restored."), cancellationToken);
+    }
 
     /// <summary>Converts a lead into a new deal in the given stage (default: first stage of the default pipeline).</summary>
-    public Task<ConversionOutcome?> ConvertLeadToDealAsync(UserAccess actor, Guid leadId, int? stageId = null, int? pipelineId = null, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
+    public async Task<ConversionOutcome?> ConvertLeadToDealAsync(UserAccess actor, Guid leadId, int? stageId = null, int? pipelineId = null, CancellationToken cancellationToken = default)
+    {
+        var lead = await db.Leads.AsNoTracking().FirstOrDefaultAsync(l => l.Id == leadId, cancellationToken);
+        if (lead is null || !actor.CanSee(lead))
+        {
+            return null;
+        }
 
-    public Task<Conversion?> FindAsync(UserAccess actor, Guid conversionId, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
+        if (!actor.CanEdit(lead))
+        {
+            return await RecordRejectionAsync(Guid.NewGuid(), ConversionDirection.LeadToDeal, actor, null, leadId,
+                new Refusal(ConversionRejection.NotEditable, "You may not convert a lead owned by another user."), cancellationToken);
+        }
 
-    private CrmDbContext Db => db;
-    private TimeProvider Clock => clock;
+        var stage = await FindTargetStageAsync(stageId, pipelineId, cancellationToken);
+        if (stage is null)
+        {
+            return await RecordRejectionAsync(Guid.NewGuid(), ConversionDirection.LeadToDeal, actor, null, leadId,
+                new Refusal(ConversionRejection.InvalidStage, "Choose an existing pipeline and stage."), cancellationToken);
+        }
+
+        var strategy = db.Database.CreateExecutionStrategy();
+        var outcome = await strategy.ExecuteAsync(async ct =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var now = clock.GetUtcNow();
+            var deal = new Deal
+            {
+                Title = lead.Title,
+                ValueAmount = lead.ValueAmount ?? 0m,
+                ValueCurrency = lead.ValueCurrency ?? "EUR",
+                ExpectedCloseDate = lead.ExpectedCloseDate,
+                Probability = lead.Probability,
+                OwnerId = lead.OwnerId,
+                PersonId = lead.PersonId,
+                OrganizationId = lead.OrganizationId,
+                PipelineId = stage.PipelineId,
+                StageId = stage.Id,
+                Visibility = lead.Visibility,
+                CustomFields = new Dictionary<string, string>(lead.CustomFields),
+                CreatedAt = now,
+                CreatedById = actor.UserId,
+            };
+            db.Deals.Add(deal);
+            await db.SaveChangesAsync(ct);
+
+            // Deleting the lead first would cascade to its items, so move them before the delete.
+            await db.Activities.Where(a => a.LeadId == leadId)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.DealId, deal.Id).SetProperty(a => a.LeadId, (Guid?)null).SetProperty(a => a.MovedFromDealId, (int?)null), ct);
+            await db.Notes.Where(n => n.LeadId == leadId)
+                .ExecuteUpdateAsync(s => s.SetProperty(n => n.DealId, deal.Id).SetProperty(n => n.LeadId, (Guid?)null).SetProperty(n => n.MovedFromDealId, (int?)null), ct);
+            await db.Emails.Where(e => e.LeadId == leadId)
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.DealId, deal.Id).SetProperty(e => e.LeadId, (Guid?)null).SetProperty(e => e.MovedFromDealId, (int?)null), ct);
+            var deleted = await db.Leads.Where(l => l.Id == leadId).ExecuteDeleteAsync(ct);
+            if (deleted == 0)
+            {
+                await transaction.RollbackAsync(ct);
+                return null;
+            }
+
+            var conversion = new Conversion
+            {
+                Id = Guid.NewGuid(),
+                Direction = ConversionDirection.LeadToDeal,
+                DealId = deal.Id,
+                LeadId = leadId,
+                RequestedById = actor.UserId,
+                Status = ConversionStatus.Completed,
+                CreatedAt = now,
+                CompletedAt = now,
+            };
+            db.Conversions.Add(conversion);
+            db.DealHistory.Add(new DealHistoryEntry { DealId = deal.Id, At = now, UserId = actor.UserId, Field = "converted_from_lead", NewValue = leadId.ToString() });
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return ConversionOutcome.From(conversion);
+        }, cancellationToken);
+
+        return outcome ?? await RecordRejectionAsync(Guid.NewGuid(), ConversionDirection.LeadToDeal, actor, null, leadId,
+            new Refusal(ConversionRejection.AlreadyConverted, "This lead has already been converted."), cancellationToken);
+    }
+
+    /// <summary>A conversion the actor may see: their own, or any for a global admin.</summary>
+    public async Task<Conversion?> FindAsync(UserAccess actor, Guid conversionId, CancellationToken cancellationToken = default) =>
+        await db.Conversions.AsNoTracking()
+            .FirstOrDefaultAsync(c => c.Id == conversionId && (actor.IsGlobalAdmin || c.RequestedById == actor.UserId), cancellationToken);
+
+    private async Task<Refusal?> FindRejectionAsync(UserAccess actor, Deal deal, CancellationToken cancellationToken)
+    {
+        if (!actor.Has(Permission.ConvertDealsToLeads))
+        {
+            return new Refusal(ConversionRejection.NoPermission, "You do not have the \"Convert deals to leads\" permission. Ask an admin to grant it.");
+        }
+
+        if (!actor.CanEdit(deal))
+        {
+            return new Refusal(ConversionRejection.NotEditable, "You may not edit this deal: it is owned by another user.");
+        }
+
+        if (deal.IsDeleted)
+        {
+            var converted = await db.Leads.AnyAsync(l => l.OriginDealId == deal.Id, cancellationToken);
+            return converted
+                ? new Refusal(ConversionRejection.AlreadyConverted, "This deal has already been converted to a lead.")
+                : new Refusal(ConversionRejection.DealDeleted, "This deal is deleted. Restore it first.");
+        }
+
+        return deal.Status == DealStatus.Won
+            ? new Refusal(ConversionRejection.DealWon, "Won deals cannot be converted to leads.")
+            : null;
+    }
+
+    private static Refusal? UndoRefusal(UserAccess actor, Lead lead, Conversion? conversion, DateTimeOffset now)
+    {
+        if (lead.OwnerId != actor.UserId && !actor.IsGlobalAdmin)
+        {
+            return new Refusal(ConversionRejection.NotEditable, "Only the lead's owner or an admin can undo its conversion.");
+        }
+
+        if (conversion?.DealId is null)
+        {
+            return new Refusal(ConversionRejection.UndoNotPossible, "This lead was not converted from a deal, or its conversion was already undone.");
+        }
+
+        return now - conversion.CreatedAt >= Deal.RestoreWindow
+            ? new Refusal(ConversionRejection.UndoExpired, "A conversion can be undone for 30 days; this one is older.")
+            : null;
+    }
+
+    private async Task<Stage?> FindTargetStageAsync(int? stageId, int? pipelineId, CancellationToken cancellationToken)
+    {
+        if (stageId is { } sid)
+        {
+            return await db.Stages.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sid && (pipelineId == null || s.PipelineId == pipelineId), cancellationToken);
+        }
+
+        var pipelines = db.Pipelines.AsNoTracking();
+        var pipeline = pipelineId is { } pid
+            ? await pipelines.FirstOrDefaultAsync(p => p.Id == pid, cancellationToken)
+            : await pipelines.OrderByDescending(p => p.IsDefault).ThenBy(p => p.OrderNr).ThenBy(p => p.Id).FirstOrDefaultAsync(cancellationToken);
+        return pipeline is null
+            ? null
+            : await db.Stages.AsNoTracking().Where(s => s.PipelineId == pipeline.Id).OrderBy(s => s.OrderNr).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>Formula fields are computed, never stored, so they cannot travel; name those that have a value here.</summary>
+    private async Task<IReadOnlyList<string>> FormulaFieldsWithValuesAsync(Deal deal, CancellationToken cancellationToken)
+    {
+        var fields = await db.CustomFields.AsNoTracking()
+            .Where(f => f.Entity == CustomFieldEntity.Deal)
+            .OrderBy(f => f.OrderNr)
+            .ToListAsync(cancellationToken);
+        return fields
+            .Where(f => f.IsFormula && f.FormulaExpression is not null && FormulaEvaluator.Evaluate(f.FormulaExpression, deal, fields) is not null)
+            .Select(f => f.Name)
+            .ToList();
+    }
+
+    private async Task<ConversionOutcome> RecordRejectionAsync(
+        Guid id, ConversionDirection direction, UserAccess actor, int? dealId, Guid? leadId, Refusal refusal, CancellationToken cancellationToken)
+    {
+        db.ChangeTracker.Clear();
+        var now = clock.GetUtcNow();
+        var conversion = new Conversion
+        {
+            Id = id,
+            Direction = direction,
+            DealId = dealId,
+            LeadId = leadId,
+            RequestedById = actor.UserId,
+            Status = ConversionStatus.Rejected,
+            Rejection = refusal.Kind,
+            Reason = refusal.Reason,
+            CreatedAt = now,
+            CompletedAt = now,
+        };
+        db.Conversions.Add(conversion);
+        await db.SaveChangesAsync(cancellationToken);
+        return ConversionOutcome.From(conversion);
+    }
+
+    private sealed record Refusal(ConversionRejection Kind, string Reason);
 }

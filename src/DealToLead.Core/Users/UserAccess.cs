@@ -19,6 +19,11 @@ public sealed record UserAccess(int UserId, string DisplayName, string Email, Us
 
     public bool CanEdit(Deal deal) => CanSee(deal) && (deal.OwnerId == UserId || Has(Permission.EditDealsOwnedByOthers));
 
+    public bool CanSee(Leads.Lead lead) =>
+        lead.OwnerId == UserId || lead.Visibility == Visibility.EntireCompany || Has(Permission.SeeDealsOfOthers);
+
+    public bool CanEdit(Leads.Lead lead) => CanSee(lead) && (lead.OwnerId == UserId || Has(Permission.EditDealsOwnedByOthers));
+
     public static async Task<UserAccess?> LoadAsync(CrmDbContext db, int userId, CancellationToken cancellationToken = default)
     {
         var user = await db.Users.AsNoTracking()

@@ -198,6 +198,11 @@ namespace DealToLead.Infrastructure.Database.Migrations
                         .HasColumnType("character varying(500)")
                         .HasColumnName("reason");
 
+                    b.Property<string>("Rejection")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("rejection");
+
                     b.Property<int>("RequestedById")
                         .HasColumnType("integer")
                         .HasColumnName("requested_by_id");

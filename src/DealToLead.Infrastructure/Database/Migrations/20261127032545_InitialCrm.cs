@@ -72,6 +72,7 @@ namespace DealToLead.Infrastructure.Database.Migrations
                     requested_by_id = table.Column<int>(type: "integer", nullable: false),
                     status = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
                     reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    rejection = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
                     formula_fields_not_carried = table.Column<List<string>>(type: "text[]", nullable: false),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     completed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace DealToLead.Infrastructure.Database.Migrations
 {
     [DbContext(typeof(CrmDbContext))]
-    [Migration("20261127025850_InitialCrm")]
+    [Migration("20261127032545_InitialCrm")]
     partial class InitialCrm
     {
         /// <inheritdoc />
@@ -200,6 +200,11 @@ namespace DealToLead.Infrastructure.Database.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)")
                         .HasColumnName("reason");
+
+                    b.Property<string>("Rejection")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("rejection");
 
                     b.Property<int>("RequestedById")
                         .HasColumnType("integer")
