@@ -17,9 +17,6 @@ public static class LeadVisibility
             ? leads.VisibleTo(user)
             : leads.VisibleTo(user).Where(l => l.OwnerId == user.UserId);
 
-    public static bool CanEdit(this UserAccess user, Lead lead) =>
-        lead.OwnerId == user.UserId || user.Has(Permission.EditDealsOwnedByOthers);
-
     /// <summary>Converting a lead and undoing a conversion are for the lead's owner and admins only.</summary>
     public static bool CanConvert(this UserAccess user, Lead lead) => user.IsActive && (lead.OwnerId == user.UserId || user.IsGlobalAdmin);
 

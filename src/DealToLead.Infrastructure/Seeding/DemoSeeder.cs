@@ -113,6 +113,7 @@ public sealed class DemoSeeder(CrmDbContext db, IPasswordHasher<AppUser> hasher,
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Seeded demo data: {Pipelines} pipelines, {Organizations} organizations, {Persons} persons, {Deals} deals",
             pipelines.Count, organizations.Count, persons.Count, deals.Count);
+        await DemoLeadSeeder.SeedAsync(db, clock, cancellationToken);
     }
 
     public const string DealSourceKey = "deal_source_channel";
