@@ -383,12 +383,7 @@ public static class LeadsApi
     private static async Task<List<Dictionary<string, object?>>> ToDtosAsync(CrmDbContext db, List<Lead> leads, CancellationToken ct)
     {
         var ids = leads.Select(l => l.Id).ToList();
-        var nextActivities = (await db.Activities.AsNoTracking()
-                .Where(a => a.LeadId != null && ids.Contains(a.LeadId.Value) && !a.Done)
-                .Select(a => new { LeadId = a.LeadId!.Value, a.Id, a.DueDate, a.DueTime })
-                .ToListAsync(ct))
-            .GroupBy(a => a.LeadId)
-            .ToDictionary(g => g.Key, g => g.OrderBy(a => a.DueDate).ThenBy(a => a.DueTime).ThenBy(a => a.Id).First().Id);
+        var nextActivities = await LeadListFilter.NextActivitiesAsync(db.Activities, ids, ct);
         var dealFields = await db.CustomFields.AsNoTracking().Where(f => f.Entity == CustomFieldEntity.Deal && f.Type != CustomFieldType.Formula)
             .OrderBy(f => f.OrderNr).Select(f => f.Key).ToListAsync(ct);
         return leads.Select(l =>
@@ -410,7 +405,7 @@ public static class LeadsApi
                 ["origin"] = OriginName(l.Source),
                 ["origin_id"] = l.OriginDealId?.ToString(CultureInfo.InvariantCulture),
                 ["visible_to"] = l.Visibility == Visibility.OwnerOnly ? "1" : "3",
-                ["next_activity_id"] = nextActivities.TryGetValue(l.Id, out var next) ? next : null,
+                ["next_activity_id"] = nextActivities.TryGetValue(l.Id, out var next) ? next.Id : null,
                 ["add_time"] = l.CreatedAt.UtcDateTime,
                 ["update_time"] = l.UpdatedAt.UtcDateTime,
             };

@@ -81,7 +81,14 @@ public class IndexModel(CrmDbContext db, CurrentUser currentUser, TimeProvider c
         Total = await filtered.CountAsync(cancellationToken);
         PageNumber = Math.Clamp(PageNumber, 1, PageCount);
         var page = LeadListFilter.Sort(filtered, db.Activities, Sort, Descending).Skip((PageNumber - 1) * PageSize).Take(PageSize);
-        Rows = await LeadListFilter.Rows(page, db.Activities).ToListAsync(cancellationToken);
+        var rows = await LeadListFilter.Rows(page).ToListAsync(cancellationToken);
+        var nextActivities = await LeadListFilter.NextActivitiesAsync(db.Activities, rows.Select(r => r.Id).ToList(), cancellationToken);
+        foreach (var row in rows)
+        {
+            row.NextActivity = nextActivities.GetValueOrDefault(row.Id);
+        }
+
+        Rows = rows;
         Labels = await db.LeadLabels.AsNoTracking().OrderBy(l => l.Name).ToDictionaryAsync(l => l.Id, cancellationToken);
         Owners = (await db.Users.AsNoTracking().Where(u => u.IsActive).OrderBy(u => u.DisplayName)
             .Select(u => new { u.Id, u.DisplayName }).ToListAsync(cancellationToken))
