@@ -115,6 +115,7 @@ public sealed class DemoSeeder(CrmDbContext db, IPasswordHasher<AppUser> hasher,
         var converted = await ParkDealsAsLeadsAsync(deals, users, cancellationToken);
         logger.LogInformation("Seeded demo data: {Pipelines} pipelines, {Organizations} organizations, {Persons} persons, {Deals} deals, {Converted} of them converted to leads",
             pipelines.Count, organizations.Count, persons.Count, deals.Count, converted);
+        await DemoLeadSeeder.SeedAsync(db, clock, cancellationToken);
     }
 
     /// <summary>

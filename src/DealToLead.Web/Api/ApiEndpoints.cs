@@ -14,6 +14,7 @@ public static class ApiEndpoints
             .RequireRateLimiting(RateLimits.Api);
 
         api.MapGet("/v1/users/me", GetMe).WithName("GetCurrentUser").WithSummary("The user the API token belongs to.");
+        api.MapLeadsApi();
         api.MapConversionApi();
         api.MapBulkConversionApi();
         api.MapAdminApi();

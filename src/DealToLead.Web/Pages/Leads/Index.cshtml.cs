@@ -1,10 +1,137 @@
+using DealToLead.Core.Data;
+using DealToLead.Core.Leads;
+using DealToLead.Web.Auth;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.Web.Pages.Leads;
 
-public class IndexModel : PageModel
+/// <summary>The Leads Inbox (and its archived view): filtered, sorted, paged list beside the selected lead's detail.</summary>
+public class IndexModel(CrmDbContext db, CurrentUser currentUser, TimeProvider clock) : PageModel
 {
-    public void OnGet()
+    public const int PageSize = 50;
+
+    [BindProperty(SupportsGet = true)]
+    public string? View { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public LeadSource? Source { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public int? Owner { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public Guid? Label { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public DateOnly? CreatedFrom { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public DateOnly? CreatedTo { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Q { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public LeadSort Sort { get; set; } = LeadSort.Created;
+
+    [BindProperty(SupportsGet = true)]
+    public string? Dir { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "p")]
+    public int PageNumber { get; set; } = 1;
+
+    [BindProperty(SupportsGet = true)]
+    public Guid? Selected { get; set; }
+
+    public bool Archived => View == "archived";
+    public bool Descending => Dir is null ? Sort == LeadSort.Created : Dir == "desc";
+    public IReadOnlyList<LeadListRow> Rows { get; private set; } = [];
+    public int Total { get; private set; }
+    public int PageCount => Math.Max(1, (Total + PageSize - 1) / PageSize);
+    public IReadOnlyDictionary<Guid, LeadLabel> Labels { get; private set; } = new Dictionary<Guid, LeadLabel>();
+    public IReadOnlyList<(int Id, string Name)> Owners { get; private set; } = [];
+    public LeadDetailView? Detail { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
     {
+        var access = await currentUser.RequireAccessAsync(cancellationToken);
+        if (Selected is { } selected)
+        {
+            // Loaded before the list, because opening the lead marks it seen and the list should show that.
+            Detail = await LeadDetailView.LoadAsync(db, access, selected, clock, cancellationToken);
+            if (Detail is not null)
+            {
+                Detail.ReturnUrl = Request.Path + Request.QueryString;
+            }
+        }
+
+        var filter = new LeadListFilter
+        {
+            Archived = Archived,
+            Source = Source,
+            OwnerId = Owner,
+            LabelId = Label,
+            CreatedFrom = CreatedFrom,
+            CreatedTo = CreatedTo,
+            Search = Q,
+        };
+        var filtered = filter.Apply(db.Leads.AsNoTracking(), access);
+        Total = await filtered.CountAsync(cancellationToken);
+        PageNumber = Math.Clamp(PageNumber, 1, PageCount);
+        var page = LeadListFilter.Sort(filtered, db.Activities, Sort, Descending).Skip((PageNumber - 1) * PageSize).Take(PageSize);
+        var rows = await LeadListFilter.Rows(page).ToListAsync(cancellationToken);
+        var nextActivities = await LeadListFilter.NextActivitiesAsync(db.Activities, rows.Select(r => r.Id).ToList(), cancellationToken);
+        foreach (var row in rows)
+        {
+            row.NextActivity = nextActivities.GetValueOrDefault(row.Id);
+        }
+
+        Rows = rows;
+        Labels = await db.LeadLabels.AsNoTracking().OrderBy(l => l.Name).ToDictionaryAsync(l => l.Id, cancellationToken);
+        Owners = (await db.Users.AsNoTracking().Where(u => u.IsActive).OrderBy(u => u.DisplayName)
+            .Select(u => new { u.Id, u.DisplayName }).ToListAsync(cancellationToken))
+            .Select(u => (u.Id, u.DisplayName)).ToList();
     }
+
+    public Task<IActionResult> OnPostArchiveAsync(List<Guid> ids, CancellationToken cancellationToken) => SetArchivedAsync(ids, true, cancellationToken);
+
+    public Task<IActionResult> OnPostUnarchiveAsync(List<Guid> ids, CancellationToken cancellationToken) => SetArchivedAsync(ids, false, cancellationToken);
+
+    private async Task<IActionResult> SetArchivedAsync(List<Guid> ids, bool archived, CancellationToken cancellationToken)
+    {
+        var access = await currentUser.RequireAccessAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var changed = await db.Leads.EditableBy(access).Where(l => ids.Contains(l.Id) && l.IsArchived != archived)
+            .ExecuteUpdateAsync(s => s.SetProperty(l => l.IsArchived, archived).SetProperty(l => l.UpdatedAt, now).SetProperty(l => l.UpdatedById, access.UserId), cancellationToken);
+        var refused = ids.Count - changed;
+        TempData["Flash"] = $"{changed} lead(s) {(archived ? "archived" : "unarchived")}."
+            + (refused > 0 ? $" {refused} could not be changed (already done, not found, or not yours to change)." : string.Empty);
+        return Redirect(archived ? "/leads" : "/leads/archived");
+    }
+
+    /// <summary>The current URL with some query values replaced (null removes), for sort headers, paging and selection.</summary>
+    public string UrlWith(params (string Key, string? Value)[] changes)
+    {
+        var query = Request.Query.ToDictionary(q => q.Key, q => (string?)q.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in changes)
+        {
+            query[key] = value;
+        }
+
+        var pairs = query.Where(q => !string.IsNullOrEmpty(q.Value))
+            .Select(q => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(q.Value!)}");
+        var path = Archived ? "/leads/archived" : "/leads";
+        var queryString = string.Join("&", pairs);
+        return queryString.Length == 0 ? path : $"{path}?{queryString}";
+    }
+
+    public string SortUrl(LeadSort column)
+    {
+        var descending = Sort == column ? !Descending : column == LeadSort.Created;
+        return UrlWith(("sort", column.ToString()), ("dir", descending ? "desc" : "asc"), ("p", null));
+    }
+
+    public string? AriaSort(LeadSort column) => Sort != column ? null : Descending ? "descending" : "ascending";
 }

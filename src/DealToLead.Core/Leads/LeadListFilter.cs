@@ -1,0 +1,190 @@
+using DealToLead.Core.Crm;
+using DealToLead.Core.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace DealToLead.Core.Leads;
+
+public enum LeadSort
+{
+    Title,
+    Labels,
+    Source,
+    Owner,
+    Value,
+    Person,
+    Organization,
+    NextActivity,
+    ExpectedClose,
+    Created,
+}
+
+/// <summary>The Leads Inbox filter, bound from the query string so the URL reflects it; the API uses it too.</summary>
+public sealed record LeadListFilter
+{
+    public bool Archived { get; init; }
+    public LeadSource? Source { get; init; }
+    public int? OwnerId { get; init; }
+    public Guid? LabelId { get; init; }
+    public int? PersonId { get; init; }
+    public int? OrganizationId { get; init; }
+    public DateOnly? CreatedFrom { get; init; }
+    public DateOnly? CreatedTo { get; init; }
+    public string? Search { get; init; }
+
+    public IQueryable<Lead> Apply(IQueryable<Lead> leads, UserAccess user)
+    {
+        var query = leads.VisibleTo(user).Where(l => l.IsArchived == Archived);
+        if (Source is { } source)
+        {
+            query = query.Where(l => l.Source == source);
+        }
+
+        if (OwnerId is { } ownerId)
+        {
+            query = query.Where(l => l.OwnerId == ownerId);
+        }
+
+        if (LabelId is { } labelId)
+        {
+            query = query.Where(l => l.LabelIds.Contains(labelId));
+        }
+
+        if (PersonId is { } personId)
+        {
+            query = query.Where(l => l.PersonId == personId);
+        }
+
+        if (OrganizationId is { } organizationId)
+        {
+            query = query.Where(l => l.OrganizationId == organizationId);
+        }
+
+        if (CreatedFrom is { } from)
+        {
+            var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            query = query.Where(l => l.CreatedAt >= start);
+        }
+
+        if (CreatedTo is { } to)
+        {
+            var end = new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+            query = query.Where(l => l.CreatedAt < end);
+        }
+
+        if (!string.IsNullOrWhiteSpace(Search))
+        {
+            var pattern = $"%{Search.Trim().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal)}%";
+            query = query.Where(l => EF.Functions.ILike(l.Title, pattern)
+                || (l.Person != null && EF.Functions.ILike(l.Person.Name, pattern))
+                || (l.Organization != null && EF.Functions.ILike(l.Organization.Name, pattern)));
+        }
+
+        return query;
+    }
+
+    /// <summary>Orders by the column, then by id, so that pages never overlap or skip rows when values tie.</summary>
+    public static IQueryable<Lead> Sort(IQueryable<Lead> leads, IQueryable<Activity> activities, LeadSort sort, bool descending)
+    {
+        if (sort == LeadSort.NextActivity)
+        {
+            return ByNextActivity(leads, activities, descending);
+        }
+
+        IOrderedQueryable<Lead> ordered = sort switch
+        {
+            LeadSort.Title => By(leads, l => l.Title, descending),
+            LeadSort.Labels => By(leads, l => l.LabelIds.Count, descending),
+            LeadSort.Source => By(leads, l => l.Source, descending),
+            LeadSort.Owner => By(leads, l => l.Owner!.DisplayName, descending),
+            LeadSort.Value => By(leads, l => l.ValueAmount, descending),
+            LeadSort.Person => By(leads, l => l.Person!.Name, descending),
+            LeadSort.Organization => By(leads, l => l.Organization!.Name, descending),
+            LeadSort.ExpectedClose => By(leads, l => l.ExpectedCloseDate, descending),
+            _ => By(leads, l => l.CreatedAt, descending),
+        };
+        return descending ? ordered.ThenByDescending(l => l.Id) : ordered.ThenBy(l => l.Id);
+    }
+
+    // A join on the open activities grouped once, rather than a subquery per lead, which is 50 times slower at 100,000 leads.
+    private static IQueryable<Lead> ByNextActivity(IQueryable<Lead> leads, IQueryable<Activity> activities, bool descending)
+    {
+        var next = activities.Where(a => a.LeadId != null && !a.Done)
+            .GroupBy(a => a.LeadId)
+            .Select(g => new { LeadId = g.Key, Due = (DateOnly?)g.Min(a => a.DueDate) });
+        var joined = from l in leads
+                     join n in next on (Guid?)l.Id equals n.LeadId into matches
+                     from n in matches.DefaultIfEmpty()
+                     select new { Lead = l, Due = n == null ? null : n.Due };
+        var ordered = descending ? joined.OrderByDescending(x => x.Due) : joined.OrderBy(x => x.Due);
+        return (descending ? ordered.ThenByDescending(x => x.Lead.Id) : ordered.ThenBy(x => x.Lead.Id)).Select(x => x.Lead);
+    }
+
+    private static IOrderedQueryable<Lead> By<TKey>(IQueryable<Lead> leads, System.Linq.Expressions.Expression<Func<Lead, TKey>> key, bool descending) =>
+        descending ? leads.OrderByDescending(key) : leads.OrderBy(key);
+
+    /// <summary>One row of the inbox with everything the columns show but the next activity (see <see cref="NextActivitiesAsync"/>).</summary>
+    public static IQueryable<LeadListRow> Rows(IQueryable<Lead> leads) =>
+        leads.Select(l => new LeadListRow
+        {
+            Id = l.Id,
+            Title = l.Title,
+            LabelIds = l.LabelIds,
+            Source = l.Source,
+            OwnerId = l.OwnerId,
+            OwnerName = l.Owner!.DisplayName,
+            ValueAmount = l.ValueAmount,
+            ValueCurrency = l.ValueCurrency,
+            PersonId = l.PersonId,
+            PersonName = l.Person!.Name,
+            OrganizationId = l.OrganizationId,
+            OrganizationName = l.Organization!.Name,
+            ExpectedCloseDate = l.ExpectedCloseDate,
+            CreatedAt = l.CreatedAt,
+            WasSeen = l.WasSeen,
+            IsArchived = l.IsArchived,
+        });
+
+    /// <summary>
+    /// The next open activity of each lead on the page, in one query over the (lead_id, done, due_date) index.
+    /// Done as a second query because EF translates a per-row FirstOrDefault into a window over all activities.
+    /// </summary>
+    public static async Task<Dictionary<Guid, LeadNextActivity>> NextActivitiesAsync(IQueryable<Activity> activities, IReadOnlyCollection<Guid> leadIds, CancellationToken cancellationToken)
+    {
+        var open = await activities.AsNoTracking()
+            .Where(a => a.LeadId != null && leadIds.Contains(a.LeadId.Value) && !a.Done)
+            .Select(a => new { LeadId = a.LeadId!.Value, a.Id, a.Subject, a.DueDate, a.DueTime })
+            .ToListAsync(cancellationToken);
+        return open.GroupBy(a => a.LeadId).ToDictionary(
+            g => g.Key,
+            g => g.OrderBy(a => a.DueDate).ThenBy(a => a.DueTime).ThenBy(a => a.Id)
+                .Select(a => new LeadNextActivity { Id = a.Id, Subject = a.Subject, DueDate = a.DueDate }).First());
+    }
+}
+
+public sealed class LeadListRow
+{
+    public Guid Id { get; init; }
+    public required string Title { get; init; }
+    public List<Guid> LabelIds { get; init; } = [];
+    public LeadSource Source { get; init; }
+    public int OwnerId { get; init; }
+    public string? OwnerName { get; init; }
+    public decimal? ValueAmount { get; init; }
+    public string? ValueCurrency { get; init; }
+    public int? PersonId { get; init; }
+    public string? PersonName { get; init; }
+    public int? OrganizationId { get; init; }
+    public string? OrganizationName { get; init; }
+    public LeadNextActivity? NextActivity { get; set; }
+    public DateOnly? ExpectedCloseDate { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public bool WasSeen { get; init; }
+    public bool IsArchived { get; init; }
+}
+
+public sealed class LeadNextActivity
+{
+    public int Id { get; init; }
+    public required string Subject { get; init; }
+    public DateOnly DueDate { get; init; }
+}

@@ -1,0 +1,570 @@
+using System.Globalization;
+using System.Text.Json;
+using DealToLead.Core.Crm;
+using DealToLead.Core.CustomFields;
+using DealToLead.Core.Data;
+using DealToLead.Core.Leads;
+using DealToLead.Core.Users;
+using DealToLead.Web.Auth;
+using Microsoft.EntityFrameworkCore;
+
+namespace DealToLead.Web.Api;
+
+/// <summary>Pipedrive v1 leads, lead labels and lead sources.</summary>
+public static class LeadsApi
+{
+    private const int MaxLimit = 500;
+
+    public static RouteGroupBuilder MapLeadsApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/v1/leads", (HttpRequest request, CurrentUser user, CrmDbContext db, CancellationToken ct) => ListAsync(request, archived: false, user, db, ct))
+            .WithName("GetLeads").WithSummary("Non-archived leads, paged with limit/start.");
+        api.MapGet("/v1/leads/archived", (HttpRequest request, CurrentUser user, CrmDbContext db, CancellationToken ct) => ListAsync(request, archived: true, user, db, ct))
+            .WithName("GetArchivedLeads").WithSummary("Archived leads, paged with limit/start.");
+        api.MapGet("/v1/leads/{id}", GetAsync).WithName("GetLead");
+        api.MapPost("/v1/leads", CreateAsync).WithName("AddLead");
+        api.MapPatch("/v1/leads/{id}", UpdateAsync).WithName("UpdateLead");
+        api.MapDelete("/v1/leads/{id}", DeleteAsync).WithName("DeleteLead");
+        api.MapGet("/v1/leadSources", () => ApiResults.Ok(Enum.GetValues<LeadSource>().Select(s => new { name = s.Name() })))
+            .WithName("GetLeadSources");
+        api.MapGet("/v1/leadLabels", ListLabelsAsync).WithName("GetLeadLabels");
+        api.MapPost("/v1/leadLabels", CreateLabelAsync).WithName("AddLeadLabel");
+        api.MapPatch("/v1/leadLabels/{id}", UpdateLabelAsync).WithName("UpdateLeadLabel");
+        api.MapDelete("/v1/leadLabels/{id}", DeleteLabelAsync).WithName("DeleteLeadLabel");
+        return api;
+    }
+
+    private static readonly Dictionary<string, LeadApiSort> SortFields = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["id"] = LeadApiSort.Id,
+        ["title"] = LeadApiSort.Title,
+        ["owner_id"] = LeadApiSort.OwnerId,
+        ["creator_id"] = LeadApiSort.CreatorId,
+        ["was_seen"] = LeadApiSort.WasSeen,
+        ["expected_close_date"] = LeadApiSort.ExpectedCloseDate,
+        ["add_time"] = LeadApiSort.AddTime,
+        ["update_time"] = LeadApiSort.UpdateTime,
+    };
+
+    private enum LeadApiSort
+    {
+        Id,
+        Title,
+        OwnerId,
+        CreatorId,
+        WasSeen,
+        ExpectedCloseDate,
+        AddTime,
+        UpdateTime,
+    }
+
+    private static async Task<IResult> ListAsync(HttpRequest request, bool archived, CurrentUser currentUser, CrmDbContext db, CancellationToken ct)
+    {
+        var access = await currentUser.RequireAccessAsync(ct);
+        var q = request.Query;
+        if (!TryInt(q["limit"], 100, out var limit) || limit < 1 || limit > MaxLimit)
+        {
+            return ApiResults.BadRequest($"limit must be a whole number from 1 to {MaxLimit}.");
+        }
+
+        if (!TryInt(q["start"], 0, out var start) || start < 0)
+        {
+            return ApiResults.BadRequest("start must be a whole number of at least 0.");
+        }
+
+        if (!TryOptionalInt(q["owner_id"], out var ownerId) || !TryOptionalInt(q["person_id"], out var personId) || !TryOptionalInt(q["organization_id"], out var organizationId))
+        {
+            return ApiResults.BadRequest("owner_id, person_id and organization_id must be whole numbers.");
+        }
+
+        LeadSource? source = null;
+        if (!string.IsNullOrEmpty(q["source_name"]))
+        {
+            source = LeadSources.FromName(q["source_name"]);
+            if (source is null)
+            {
+                return ApiResults.BadRequest($"Unknown source_name. Use one of: {string.Join(", ", Enum.GetValues<LeadSource>().Select(s => s.Name()))}.");
+            }
+        }
+
+        var sortField = LeadApiSort.AddTime;
+        var descending = true;
+        if (!string.IsNullOrWhiteSpace(q["sort"]))
+        {
+            var parts = q["sort"].ToString().Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length is < 1 or > 2 || !SortFields.TryGetValue(parts[0], out sortField)
+                || (parts.Length == 2 && !parts[1].Equals("ASC", StringComparison.OrdinalIgnoreCase) && !parts[1].Equals("DESC", StringComparison.OrdinalIgnoreCase)))
+            {
+                return ApiResults.BadRequest($"sort must be a field ({string.Join(", ", SortFields.Keys)}) optionally followed by ASC or DESC.");
+            }
+
+            descending = parts.Length == 2 && parts[1].Equals("DESC", StringComparison.OrdinalIgnoreCase);
+        }
+
+        var filter = new LeadListFilter { Archived = archived, Source = source, OwnerId = ownerId, PersonId = personId, OrganizationId = organizationId };
+        var query = Sort(filter.Apply(db.Leads.AsNoTracking(), access), sortField, descending);
+        // One row more than asked tells whether there is a next page without a COUNT.
+        var leads = await query.Skip(start).Take(limit + 1).ToListAsync(ct);
+        var more = leads.Count > limit;
+        leads = leads.Take(limit).ToList();
+        var data = await ToDtosAsync(db, leads, ct);
+        return ApiResults.Ok(data, new
+        {
+            pagination = new { start, limit, more_items_in_collection = more, next_start = more ? start + limit : (int?)null },
+        });
+    }
+
+    private static IQueryable<Lead> Sort(IQueryable<Lead> leads, LeadApiSort sort, bool descending)
+    {
+        IOrderedQueryable<Lead> ordered = sort switch
+        {
+            LeadApiSort.Id => descending ? leads.OrderByDescending(l => l.Id) : leads.OrderBy(l => l.Id),
+            LeadApiSort.Title => descending ? leads.OrderByDescending(l => l.Title) : leads.OrderBy(l => l.Title),
+            LeadApiSort.OwnerId => descending ? leads.OrderByDescending(l => l.OwnerId) : leads.OrderBy(l => l.OwnerId),
+            LeadApiSort.CreatorId => descending ? leads.OrderByDescending(l => l.CreatorId) : leads.OrderBy(l => l.CreatorId),
+            LeadApiSort.WasSeen => descending ? leads.OrderByDescending(l => l.WasSeen) : leads.OrderBy(l => l.WasSeen),
+            LeadApiSort.ExpectedCloseDate => descending ? leads.OrderByDescending(l => l.ExpectedCloseDate) : leads.OrderBy(l => l.ExpectedCloseDate),
+            LeadApiSort.UpdateTime => descending ? leads.OrderByDescending(l => l.UpdatedAt) : leads.OrderBy(l => l.UpdatedAt),
+            _ => descending ? leads.OrderByDescending(l => l.CreatedAt) : leads.OrderBy(l => l.CreatedAt),
+        };
+        return descending ? ordered.ThenByDescending(l => l.Id) : ordered.ThenBy(l => l.Id);
+    }
+
+    private static async Task<IResult> GetAsync(string id, CurrentUser currentUser, CrmDbContext db, CancellationToken ct)
+    {
+        var access = await currentUser.RequireAccessAsync(ct);
+        var lead = Guid.TryParse(id, out var leadId) ? await db.Leads.AsNoTracking().VisibleTo(access).FirstOrDefaultAsync(l => l.Id == leadId, ct) : null;
+        return lead is null ? ApiResults.NotFound("Lead") : ApiResults.Ok((await ToDtosAsync(db, [lead], ct))[0]);
+    }
+
+    private static async Task<IResult> CreateAsync(HttpRequest request, CurrentUser currentUser, CrmDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var access = await currentUser.RequireAccessAsync(ct);
+        var body = await ReadObjectAsync(request, ct);
+        if (body is null)
+        {
+            return ApiResults.BadRequest("Send a JSON object.");
+        }
+
+        if (!body.Value.TryGetProperty("title", out var title) || title.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(title.GetString()))
+        {
+            return ApiResults.BadRequest("title is required.");
+        }
+
+        var lead = new Lead { Title = string.Empty, OwnerId = access.UserId, CreatorId = access.UserId, Source = LeadSource.Api };
+        var error = await ApplyAsync(lead, body.Value, db, ct);
+        if (error is not null)
+        {
+            return ApiResults.BadRequest(error);
+        }
+
+        db.Leads.Add(lead);
+        db.LeadLog.Add(new LeadLogEntry { LeadId = lead.Id, At = clock.GetUtcNow(), UserId = access.UserId, Kind = LeadLogKind.Created });
+        await db.SaveChangesAsync(ct);
+        return ApiResults.Created((await ToDtosAsync(db, [lead], ct))[0]);
+    }
+
+    private static async Task<IResult> UpdateAsync(string id, HttpRequest request, CurrentUser currentUser, CrmDbContext db, CancellationToken ct)
+    {
+        var access = await currentUser.RequireAccessAsync(ct);
+        var lead = Guid.TryParse(id, out var leadId) ? await db.Leads.VisibleTo(access).FirstOrDefaultAsync(l => l.Id == leadId, ct) : null;
+        if (lead is null)
+        {
+            return ApiResults.NotFound("Lead");
+        }
+
+        if (!access.CanEdit(lead))
+        {
+            return ApiResults.Forbidden();
+        }
+
+        var body = await ReadObjectAsync(request, ct);
+        if (body is null)
+        {
+            return ApiResults.BadRequest("Send a JSON object.");
+        }
+
+        var error = await ApplyAsync(lead, body.Value, db, ct);
+        if (error is not null)
+        {
+            return ApiResults.BadRequest(error);
+        }
+
+        await db.SaveChangesAsync(ct);
+        return ApiResults.Ok((await ToDtosAsync(db, [lead], ct))[0]);
+    }
+
+    private static async Task<IResult> DeleteAsync(string id, CurrentUser currentUser, CrmDbContext db, CancellationToken ct)
+    {
+        var access = await currentUser.RequireAccessAsync(ct);
+        var lead = Guid.TryParse(id, out var leadId) ? await db.Leads.AsNoTracking().VisibleTo(access).FirstOrDefaultAsync(l => l.Id == leadId, ct) : null;
+        if (lead is null)
+        {
+            return ApiResults.NotFound("Lead");
+        }
+
+        if (!access.CanEdit(lead))
+        {
+            return ApiResults.Forbidden();
+        }
+
+        await db.Leads.Where(l => l.Id == leadId).ExecuteDeleteAsync(ct);
+        return ApiResults.Ok(new { id = leadId });
+    }
+
+    /// <summary>Copies the body's fields onto the lead; returns an error message for the first bad one.</summary>
+    private static async Task<string?> ApplyAsync(Lead lead, JsonElement body, CrmDbContext db, CancellationToken ct)
+    {
+        var dealFields = await db.CustomFields.AsNoTracking().Where(f => f.Entity == CustomFieldEntity.Deal).ToListAsync(ct);
+        foreach (var property in body.EnumerateObject())
+        {
+            var value = property.Value;
+            var isNull = value.ValueKind == JsonValueKind.Null;
+            switch (property.Name)
+            {
+                case "title":
+                    if (value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString()) || value.GetString()!.Trim().Length > 255)
+                    {
+                        return "title must be a non-empty string of at most 255 characters.";
+                    }
+
+                    lead.Title = value.GetString()!.Trim();
+                    break;
+                case "owner_id":
+                    if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var ownerId) || !await db.Users.AnyAsync(u => u.Id == ownerId && u.IsActive, ct))
+                    {
+                        return "owner_id must be the id of an active user.";
+                    }
+
+                    lead.OwnerId = ownerId;
+                    break;
+                case "person_id":
+                    if (isNull)
+                    {
+                        lead.PersonId = null;
+                    }
+                    else if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var personId) && await db.Persons.AnyAsync(p => p.Id == personId, ct))
+                    {
+                        lead.PersonId = personId;
+                    }
+                    else
+                    {
+                        return "person_id must be the id of an existing person or null.";
+                    }
+
+                    break;
+                case "organization_id":
+                    if (isNull)
+                    {
+                        lead.OrganizationId = null;
+                    }
+                    else if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var organizationId) && await db.Organizations.AnyAsync(o => o.Id == organizationId, ct))
+                    {
+                        lead.OrganizationId = organizationId;
+                    }
+                    else
+                    {
+                        return "organization_id must be the id of an existing organization or null.";
+                    }
+
+                    break;
+                case "label_ids":
+                    if (value.ValueKind != JsonValueKind.Array || value.EnumerateArray().Any(v => v.ValueKind != JsonValueKind.String || !Guid.TryParse(v.GetString(), out _)))
+                    {
+                        return "label_ids must be an array of label ids.";
+                    }
+
+                    var labelIds = value.EnumerateArray().Select(v => Guid.Parse(v.GetString()!)).Distinct().ToList();
+                    if (await db.LeadLabels.CountAsync(l => labelIds.Contains(l.Id), ct) != labelIds.Count)
+                    {
+                        return "label_ids contains an unknown label.";
+                    }
+
+                    lead.LabelIds = labelIds;
+                    break;
+                case "value":
+                    if (isNull)
+                    {
+                        lead.ValueAmount = null;
+                        lead.ValueCurrency = null;
+                    }
+                    else if (value.ValueKind == JsonValueKind.Object
+                        && value.TryGetProperty("amount", out var amount) && amount.ValueKind == JsonValueKind.Number && amount.TryGetDecimal(out var amountValue) && amountValue >= 0
+                        && value.TryGetProperty("currency", out var currency) && currency.ValueKind == JsonValueKind.String && Core.Common.Money.IsValidCurrency(currency.GetString()))
+                    {
+                        lead.ValueAmount = amountValue;
+                        lead.ValueCurrency = currency.GetString();
+                    }
+                    else
+                    {
+                        return "value must be {\"amount\": number, \"currency\": \"EUR\"} or null.";
+                    }
+
+                    break;
+                case "expected_close_date":
+                    if (isNull)
+                    {
+                        lead.ExpectedCloseDate = null;
+                    }
+                    else if (value.ValueKind == JsonValueKind.String && DateOnly.TryParseExact(value.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+                    {
+                        lead.ExpectedCloseDate = date;
+                    }
+                    else
+                    {
+                        return "expected_close_date must be a date as YYYY-MM-DD or null.";
+                    }
+
+                    break;
+                case "visible_to":
+                    var visibleTo = value.ValueKind == JsonValueKind.Number ? value.GetRawText() : value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+                    Visibility? visibility = visibleTo switch { "1" => Visibility.OwnerOnly, "3" => Visibility.EntireCompany, _ => null };
+                    if (visibility is null)
+                    {
+                        return "visible_to must be \"1\" (owner) or \"3\" (entire company).";
+                    }
+
+                    lead.Visibility = visibility.Value;
+                    break;
+                case "was_seen":
+                case "is_archived":
+                    if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                    {
+                        return $"{property.Name} must be true or false.";
+                    }
+
+                    if (property.Name == "was_seen")
+                    {
+                        lead.WasSeen = value.GetBoolean();
+                    }
+                    else
+                    {
+                        lead.IsArchived = value.GetBoolean();
+                    }
+
+                    break;
+                default:
+                    var field = dealFields.FirstOrDefault(f => f.Key == property.Name);
+                    if (field is null)
+                    {
+                        // Pipedrive ignores fields it does not know; so do we.
+                        break;
+                    }
+
+                    if (field.IsFormula)
+                    {
+                        return $"{property.Name} is a formula field and cannot be set.";
+                    }
+
+                    var values = new Dictionary<string, string>(lead.CustomFields);
+                    switch (value.ValueKind)
+                    {
+                        case JsonValueKind.Null:
+                            values.Remove(field.Key);
+                            break;
+                        case JsonValueKind.String:
+                            values[field.Key] = value.GetString()!;
+                            break;
+                        case JsonValueKind.Number:
+                            values[field.Key] = value.GetRawText();
+                            break;
+                        default:
+                            return $"{property.Name} must be a string, a number or null.";
+                    }
+
+                    lead.CustomFields = values;
+                    break;
+            }
+        }
+
+        return lead.PersonId is null && lead.OrganizationId is null ? "A lead needs a person_id or an organization_id." : null;
+    }
+
+    private static async Task<List<Dictionary<string, object?>>> ToDtosAsync(CrmDbContext db, List<Lead> leads, CancellationToken ct)
+    {
+        var ids = leads.Select(l => l.Id).ToList();
+        var nextActivities = await LeadListFilter.NextActivitiesAsync(db.Activities, ids, ct);
+        var dealFields = await db.CustomFields.AsNoTracking().Where(f => f.Entity == CustomFieldEntity.Deal && f.Type != CustomFieldType.Formula)
+            .OrderBy(f => f.OrderNr).Select(f => f.Key).ToListAsync(ct);
+        return leads.Select(l =>
+        {
+            var dto = new Dictionary<string, object?>
+            {
+                ["id"] = l.Id,
+                ["title"] = l.Title,
+                ["owner_id"] = l.OwnerId,
+                ["creator_id"] = l.CreatorId,
+                ["label_ids"] = l.LabelIds,
+                ["person_id"] = l.PersonId,
+                ["organization_id"] = l.OrganizationId,
+                ["value"] = l.ValueAmount is { } amount ? new { amount, currency = l.ValueCurrency } : null,
+                ["expected_close_date"] = l.ExpectedCloseDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                ["is_archived"] = l.IsArchived,
+                ["was_seen"] = l.WasSeen,
+                ["source_name"] = l.Source.Name(),
+                ["origin"] = OriginName(l.Source),
+                ["origin_id"] = l.OriginDealId?.ToString(CultureInfo.InvariantCulture),
+                ["visible_to"] = l.Visibility == Visibility.OwnerOnly ? "1" : "3",
+                ["next_activity_id"] = nextActivities.TryGetValue(l.Id, out var next) ? next.Id : null,
+                ["add_time"] = l.CreatedAt.UtcDateTime,
+                ["update_time"] = l.UpdatedAt.UtcDateTime,
+            };
+            foreach (var key in dealFields)
+            {
+                dto.TryAdd(key, l.CustomFields.GetValueOrDefault(key));
+            }
+
+            return dto;
+        }).ToList();
+    }
+
+    /// <summary>Pipedrive's <c>origin</c>: how the lead came in, in its API spelling.</summary>
+    private static string OriginName(LeadSource source) => source switch
+    {
+        LeadSource.Api => "API",
+        LeadSource.Messaging => "MessagingInbox",
+        _ => source.ToString(),
+    };
+
+    private static async Task<IResult> ListLabelsAsync(CrmDbContext db, CancellationToken ct) =>
+        ApiResults.Ok((await db.LeadLabels.AsNoTracking().OrderBy(l => l.Name).ToListAsync(ct)).Select(LabelDto));
+
+    private static async Task<IResult> CreateLabelAsync(HttpRequest request, CurrentUser currentUser, CrmDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        if (!(await currentUser.RequireAccessAsync(ct)).IsGlobalAdmin)
+        {
+            return ApiResults.Forbidden("Only admins manage lead labels.");
+        }
+
+        var body = await ReadObjectAsync(request, ct);
+        if (body is null)
+        {
+            return ApiResults.BadRequest("Send a JSON object.");
+        }
+
+        var name = body.Value.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
+        var color = body.Value.TryGetProperty("color", out var c) && c.ValueKind == JsonValueKind.String ? LeadLabelColors.FromName(c.GetString()) : null;
+        if (color is null)
+        {
+            return ApiResults.BadRequest($"color must be one of: {string.Join(", ", Enum.GetValues<LeadLabelColor>().Select(x => x.Name()))}.");
+        }
+
+        var (validName, error) = await LeadLabelRules.ValidateNameAsync(db, name, null, ct);
+        if (error is not null)
+        {
+            return ApiResults.BadRequest(error);
+        }
+
+        var label = new LeadLabel { Name = validName!, Color = color.Value, CreatedAt = clock.GetUtcNow() };
+        db.LeadLabels.Add(label);
+        await db.SaveChangesAsync(ct);
+        return ApiResults.Created(LabelDto(label));
+    }
+
+    private static async Task<IResult> UpdateLabelAsync(string id, HttpRequest request, CurrentUser currentUser, CrmDbContext db, CancellationToken ct)
+    {
+        if (!(await currentUser.RequireAccessAsync(ct)).IsGlobalAdmin)
+        {
+            return ApiResults.Forbidden("Only admins manage lead labels.");
+        }
+
+        var label = Guid.TryParse(id, out var labelId) ? await db.LeadLabels.FindAsync([labelId], ct) : null;
+        if (label is null)
+        {
+            return ApiResults.NotFound("Lead label");
+        }
+
+        var body = await ReadObjectAsync(request, ct);
+        if (body is null)
+        {
+            return ApiResults.BadRequest("Send a JSON object.");
+        }
+
+        if (body.Value.TryGetProperty("name", out var n))
+        {
+            var (validName, error) = await LeadLabelRules.ValidateNameAsync(db, n.ValueKind == JsonValueKind.String ? n.GetString() : null, labelId, ct);
+            if (error is not null)
+            {
+                return ApiResults.BadRequest(error);
+            }
+
+            label.Name = validName!;
+        }
+
+        if (body.Value.TryGetProperty("color", out var c))
+        {
+            var color = c.ValueKind == JsonValueKind.String ? LeadLabelColors.FromName(c.GetString()) : null;
+            if (color is null)
+            {
+                return ApiResults.BadRequest($"color must be one of: {string.Join(", ", Enum.GetValues<LeadLabelColor>().Select(x => x.Name()))}.");
+            }
+
+            label.Color = color.Value;
+        }
+
+        await db.SaveChangesAsync(ct);
+        return ApiResults.Ok(LabelDto(label));
+    }
+
+    private static async Task<IResult> DeleteLabelAsync(string id, CurrentUser currentUser, CrmDbContext db, CancellationToken ct)
+    {
+        if (!(await currentUser.RequireAccessAsync(ct)).IsGlobalAdmin)
+        {
+            return ApiResults.Forbidden("Only admins manage lead labels.");
+        }
+
+        return Guid.TryParse(id, out var labelId) && await LeadLabelRules.DeleteAsync(db, labelId, ct)
+            ? ApiResults.Ok(new { id = labelId })
+            : ApiResults.NotFound("Lead label");
+    }
+
+    private static object LabelDto(LeadLabel label) => new
+    {
+        id = label.Id,
+        name = label.Name,
+        color = label.Color.Name(),
+        add_time = label.CreatedAt.UtcDateTime,
+        update_time = label.CreatedAt.UtcDateTime,
+    };
+
+    private static async Task<JsonElement?> ReadObjectAsync(HttpRequest request, CancellationToken ct)
+    {
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
+            return document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement.Clone() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static bool TryInt(string? text, int fallback, out int value)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            value = fallback;
+            return true;
+        }
+
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+    }
+
+    private static bool TryOptionalInt(string? text, out int? value)
+    {
+        value = null;
+        if (string.IsNullOrEmpty(text))
+        {
+            return true;
+        }
+
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+        {
+            return false;
+        }
+
+        value = parsed;
+        return true;
+    }
+}

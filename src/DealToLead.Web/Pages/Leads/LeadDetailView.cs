@@ -1,0 +1,83 @@
+using DealToLead.Core.Crm;
+using DealToLead.Core.CustomFields;
+using DealToLead.Core.Data;
+using DealToLead.Core.Leads;
+using DealToLead.Core.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace DealToLead.Web.Pages.Leads;
+
+public sealed record FieldValue(string Name, string? Value);
+
+public sealed record LogLine(LeadLogKind Kind, DateTimeOffset At, string? UserName, int? DealId);
+
+/// <summary>Everything the lead detail (panel and page) shows, loaded with a handful of queries.</summary>
+public sealed class LeadDetailView
+{
+    public required Lead Lead { get; init; }
+    public required string OwnerName { get; init; }
+    public required IReadOnlyList<LeadLabel> AllLabels { get; init; }
+    public required IReadOnlyList<FieldValue> DealFields { get; init; }
+    public required IReadOnlyList<FieldValue> PersonFields { get; init; }
+    public required IReadOnlyList<FieldValue> OrganizationFields { get; init; }
+    public required IReadOnlyList<Activity> UpcomingActivities { get; init; }
+    public required IReadOnlyList<(Note Note, string? Author)> Notes { get; init; }
+    public required IReadOnlyList<EmailMessage> Emails { get; init; }
+    public required IReadOnlyList<LogLine> Log { get; init; }
+    public required IReadOnlyList<Core.Crm.Pipeline> Pipelines { get; init; }
+    public required bool CanEdit { get; init; }
+    public required bool CanConvert { get; init; }
+    public required bool CanUndo { get; init; }
+
+    /// <summary>Where the detail's forms send the user back to: the inbox with this lead selected, or the lead page.</summary>
+    public string ReturnUrl { get; set; } = "/leads";
+
+    public IEnumerable<LeadLabel> AppliedLabels => AllLabels.Where(l => Lead.LabelIds.Contains(l.Id));
+
+    public static async Task<LeadDetailView?> LoadAsync(CrmDbContext db, UserAccess user, Guid id, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var lead = await db.Leads.AsNoTracking().VisibleTo(user)
+            .Include(l => l.Owner).Include(l => l.Person).ThenInclude(p => p!.Organization).Include(l => l.Organization)
+            .FirstOrDefaultAsync(l => l.Id == id, cancellationToken);
+        if (lead is null)
+        {
+            return null;
+        }
+
+        if (!lead.WasSeen)
+        {
+            await db.Leads.Where(l => l.Id == id).ExecuteUpdateAsync(s => s.SetProperty(l => l.WasSeen, true), cancellationToken);
+        }
+
+        var definitions = await db.CustomFields.AsNoTracking().OrderBy(f => f.Entity).ThenBy(f => f.OrderNr).ToListAsync(cancellationToken);
+        var canConvert = user.CanConvert(lead);
+        return new LeadDetailView
+        {
+            Lead = lead,
+            OwnerName = lead.Owner?.DisplayName ?? string.Empty,
+            AllLabels = await db.LeadLabels.AsNoTracking().OrderBy(l => l.Name).ToListAsync(cancellationToken),
+            DealFields = Values(definitions, CustomFieldEntity.Deal, lead.CustomFields),
+            PersonFields = lead.Person is null ? [] : Values(definitions, CustomFieldEntity.Person, lead.Person.CustomFields),
+            OrganizationFields = lead.Organization is null ? [] : Values(definitions, CustomFieldEntity.Organization, lead.Organization.CustomFields),
+            UpcomingActivities = await db.Activities.AsNoTracking().Where(a => a.LeadId == id && !a.Done)
+                .OrderBy(a => a.DueDate).ThenBy(a => a.DueTime).ToListAsync(cancellationToken),
+            Notes = (await db.Notes.AsNoTracking().Where(n => n.LeadId == id).OrderByDescending(n => n.CreatedAt)
+                .Select(n => new { Note = n, Author = n.Author!.DisplayName }).ToListAsync(cancellationToken))
+                .Select(n => (n.Note, (string?)n.Author)).ToList(),
+            Emails = await db.Emails.AsNoTracking().Where(e => e.LeadId == id).OrderByDescending(e => e.SentAt).ToListAsync(cancellationToken),
+            Log = await db.LeadLog.AsNoTracking().Where(e => e.LeadId == id).OrderByDescending(e => e.At)
+                .Select(e => new LogLine(e.Kind, e.At, e.User!.DisplayName, e.DealId)).ToListAsync(cancellationToken),
+            Pipelines = canConvert
+                ? await db.Pipelines.AsNoTracking().Include(p => p.Stages.OrderBy(s => s.OrderNr)).OrderByDescending(p => p.IsDefault).ThenBy(p => p.OrderNr).ToListAsync(cancellationToken)
+                : [],
+            CanEdit = user.CanEdit(lead),
+            CanConvert = canConvert,
+            CanUndo = canConvert && lead.CanUndoConversion(clock.GetUtcNow()),
+        };
+    }
+
+    private static List<FieldValue> Values(List<CustomFieldDefinition> definitions, CustomFieldEntity entity, Dictionary<string, string> values) =>
+        definitions.Where(d => d.Entity == entity && !d.IsFormula)
+            .Select(d => new FieldValue(d.Name, values.GetValueOrDefault(d.Key)))
+            .ToList();
+}

@@ -1,0 +1,62 @@
+using DealToLead.Core.Data;
+using DealToLead.Core.Leads;
+using DealToLead.Web.Auth;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+
+namespace DealToLead.Web.Pages.Settings;
+
+[Authorize(Policy = Policies.GlobalAdmin)]
+public class LeadLabelsModel(CrmDbContext db, TimeProvider clock) : PageModel
+{
+    public IReadOnlyList<LeadLabel> Labels { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) =>
+        Labels = await db.LeadLabels.AsNoTracking().OrderBy(l => l.Name).ToListAsync(cancellationToken);
+
+    public async Task<IActionResult> OnPostCreateAsync(string? name, LeadLabelColor color, CancellationToken cancellationToken)
+    {
+        var result = await LeadLabelRules.ValidateNameAsync(db, name, null, cancellationToken);
+        if (result.Error is not null)
+        {
+            TempData["FlashError"] = result.Error;
+            return RedirectToPage();
+        }
+
+        db.LeadLabels.Add(new LeadLabel { Name = result.Name!, Color = color, CreatedAt = clock.GetUtcNow() });
+        await db.SaveChangesAsync(cancellationToken);
+        TempData["Flash"] = $"Label \"{result.Name}\" added.";
+        return RedirectToPage();
+    }
+
+    public async Task<IActionResult> OnPostUpdateAsync(Guid labelId, string? name, LeadLabelColor color, CancellationToken cancellationToken)
+    {
+        var label = await db.LeadLabels.FindAsync([labelId], cancellationToken);
+        if (label is null)
+        {
+            return NotFound();
+        }
+
+        var result = await LeadLabelRules.ValidateNameAsync(db, name, labelId, cancellationToken);
+        if (result.Error is not null)
+        {
+            TempData["FlashError"] = result.Error;
+            return RedirectToPage();
+        }
+
+        label.Name = result.Name!;
+        label.Color = color;
+        await db.SaveChangesAsync(cancellationToken);
+        TempData["Flash"] = $"Label \"{label.Name}\" saved.";
+        return RedirectToPage();
+    }
+
+    public async Task<IActionResult> OnPostDeleteAsync(Guid labelId, CancellationToken cancellationToken)
+    {
+        await LeadLabelRules.DeleteAsync(db, labelId, cancellationToken);
+        TempData["Flash"] = "Label deleted.";
+        return RedirectToPage();
+    }
+}
