@@ -1,6 +1,7 @@
 using DealToLead.Core.Data;
 using DealToLead.Infrastructure.Database;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -19,7 +20,8 @@ public static class DependencyInjection
                 .MigrationsAssembly(typeof(DependencyInjection).Assembly.GetName().Name)
                 .EnableRetryOnFailure(maxRetryCount: 3, maxRetryDelay: TimeSpan.FromSeconds(2), errorCodesToAdd: null))
             .UseSnakeCaseNamingConvention()
-            .AddInterceptors(provider.GetRequiredService<AuditingInterceptor>()));
+            .AddInterceptors(provider.GetRequiredService<AuditingInterceptor>())
+            .AddInterceptors(provider.GetServices<IInterceptor>()));
 
         services.AddScoped<Core.Conversions.DealConversionService>();
         services.AddScoped<Core.Conversions.BulkConversionSubmitter>();

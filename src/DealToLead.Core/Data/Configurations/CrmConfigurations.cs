@@ -73,7 +73,8 @@ internal sealed class DealConfiguration : IEntityTypeConfiguration<Deal>
         builder.HasOne(d => d.Stage).WithMany().HasForeignKey(d => d.StageId).OnDelete(DeleteBehavior.Restrict);
         builder.ToTable(t => t.HasCheckConstraint("ck_deals_person_or_organization", "person_id IS NOT NULL OR organization_id IS NOT NULL"));
         builder.HasIndex(d => new { d.StageId, d.Status }).HasFilter("deleted_at IS NULL");
-        builder.HasIndex(d => new { d.OwnerId, d.Status }).HasFilter("deleted_at IS NULL");
+        // value_amount third: the deal list's owner + status + minimum value filter stays inside the index (docs/decisions/0003).
+        builder.HasIndex(d => new { d.OwnerId, d.Status, d.ValueAmount }).HasFilter("deleted_at IS NULL");
         builder.HasIndex(d => d.DeletedAt).HasFilter("deleted_at IS NOT NULL");
     }
 }

@@ -464,12 +464,12 @@ namespace DealToLead.Infrastructure.Database.Migrations
                     b.HasIndex("PipelineId")
                         .HasDatabaseName("ix_deals_pipeline_id");
 
-                    b.HasIndex("OwnerId", "Status")
-                        .HasDatabaseName("ix_deals_owner_id_status")
-                        .HasFilter("deleted_at IS NULL");
-
                     b.HasIndex("StageId", "Status")
                         .HasDatabaseName("ix_deals_stage_id_status")
+                        .HasFilter("deleted_at IS NULL");
+
+                    b.HasIndex("OwnerId", "Status", "ValueAmount")
+                        .HasDatabaseName("ix_deals_owner_id_status_value_amount")
                         .HasFilter("deleted_at IS NULL");
 
                     b.ToTable("deals", null, t =>
@@ -1096,6 +1096,8 @@ namespace DealToLead.Infrastructure.Database.Migrations
 
                     b.HasIndex("IsArchived", "Source", "CreatedAt")
                         .HasDatabaseName("ix_leads_is_archived_source_created_at");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("IsArchived", "Source", "CreatedAt"), new[] { "Id" });
 
                     b.ToTable("leads", null, t =>
                         {

@@ -925,9 +925,9 @@ namespace DealToLead.Infrastructure.Database.Migrations
                 column: "organization_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_deals_owner_id_status",
+                name: "ix_deals_owner_id_status_value_amount",
                 table: "deals",
-                columns: new[] { "owner_id", "status" },
+                columns: new[] { "owner_id", "status", "value_amount" },
                 filter: "deleted_at IS NULL");
 
             migrationBuilder.CreateIndex(
@@ -985,7 +985,8 @@ namespace DealToLead.Infrastructure.Database.Migrations
             migrationBuilder.CreateIndex(
                 name: "ix_leads_is_archived_source_created_at",
                 table: "leads",
-                columns: new[] { "is_archived", "source", "created_at" });
+                columns: new[] { "is_archived", "source", "created_at" })
+                .Annotation("Npgsql:IndexInclude", new[] { "id" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_leads_organization_id",

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace DealToLead.Infrastructure.Database.Migrations
 {
     [DbContext(typeof(CrmDbContext))]
-    [Migration("20261127033206_InitialCrm")]
+    [Migration("20261127035454_InitialCrm")]
     partial class InitialCrm
     {
         /// <inheritdoc />
@@ -467,12 +467,12 @@ namespace DealToLead.Infrastructure.Database.Migrations
                     b.HasIndex("PipelineId")
                         .HasDatabaseName("ix_deals_pipeline_id");
 
-                    b.HasIndex("OwnerId", "Status")
-                        .HasDatabaseName("ix_deals_owner_id_status")
-                        .HasFilter("deleted_at IS NULL");
-
                     b.HasIndex("StageId", "Status")
                         .HasDatabaseName("ix_deals_stage_id_status")
+                        .HasFilter("deleted_at IS NULL");
+
+                    b.HasIndex("OwnerId", "Status", "ValueAmount")
+                        .HasDatabaseName("ix_deals_owner_id_status_value_amount")
                         .HasFilter("deleted_at IS NULL");
 
                     b.ToTable("deals", null, t =>
@@ -1099,6 +1099,8 @@ namespace DealToLead.Infrastructure.Database.Migrations
 
                     b.HasIndex("IsArchived", "Source", "CreatedAt")
                         .HasDatabaseName("ix_leads_is_archived_source_created_at");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("IsArchived", "Source", "CreatedAt"), new[] { "Id" });
 
                     b.ToTable("leads", null, t =>
                         {

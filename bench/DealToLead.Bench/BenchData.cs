@@ -1,0 +1,29 @@
+namespace DealToLead.Bench;
+
+/// <summary>Names and sizes shared by the seed and the run, so the run finds exactly what the seed made.</summary>
+public static class BenchData
+{
+    public const string BoardPipeline = "Bench";
+    public const string ListPipeline = "List";
+    public const string RichPipeline = "Rich";
+    public const string PoolStage = "Conversion pool";
+    public const string Bulk100Stage = "Bulk 100";
+    public const string BulkLargeStage = "Bulk large";
+
+    // Each page must show some of these titles, or the page is a placeholder and its scenario is "not available".
+    public const string LeadTitlePrefix = "Bench lead ";
+    public const string BoardDealTitlePrefix = "Board deal ";
+    public const string ListDealTitlePrefix = "List deal ";
+
+    /// <summary>The deal list's three criteria: open deals of the rep worth at least this much (about 1.5 % of the list).</summary>
+    public const decimal ListMinValue = 90_000m;
+}
+
+public sealed record SeedSizes(int BoardDeals, int ListDeals, int PoolDeals, int Bulk100Deals, int BulkLargeDeals, int Leads)
+{
+    public int RichDeals => PoolDeals + Bulk100Deals + BulkLargeDeals;
+
+    public static SeedSizes For(bool quick) => quick
+        ? new(BoardDeals: 2_000, ListDeals: 20_000, PoolDeals: 2_000, Bulk100Deals: 100, BulkLargeDeals: 1_000, Leads: 20_000)
+        : new(BoardDeals: 2_000, ListDeals: 100_000, PoolDeals: 8_000, Bulk100Deals: 100, BulkLargeDeals: 10_000, Leads: 100_000);
+}

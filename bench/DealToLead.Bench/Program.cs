@@ -1,0 +1,46 @@
+using System.Globalization;
+using DealToLead.Bench;
+
+// Usage:
+//   seed --connection <cs> [--quick]
+//   run --base-url <url> --connection <cs> --pgbench-tps <n> --app-pid <pid> --out bench/results/latest.json [--quick]
+if (args.Length == 0 || args[0] is not ("seed" or "run"))
+{
+    Console.Error.WriteLine("usage: DealToLead.Bench seed --connection <cs> [--quick]");
+    Console.Error.WriteLine("       DealToLead.Bench run --base-url <url> --connection <cs> --pgbench-tps <n> --app-pid <pid> --out <file.json> [--quick]");
+    return 2;
+}
+
+var options = new Dictionary<string, string>(StringComparer.Ordinal);
+for (var i = 1; i < args.Length; i++)
+{
+    if (!args[i].StartsWith("--", StringComparison.Ordinal))
+    {
+        Console.Error.WriteLine($"unexpected argument: {args[i]}");
+        return 2;
+    }
+
+    options[args[i][2..]] = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "true";
+}
+
+var quick = options.ContainsKey("quick");
+if (!options.TryGetValue("connection", out var connection))
+{
+    Console.Error.WriteLine("--connection is required");
+    return 2;
+}
+
+if (args[0] == "seed")
+{
+    await new Seeder(connection, SeedSizes.For(quick)).RunAsync();
+    return 0;
+}
+
+using var scenarios = new Scenarios(new RunOptions(
+    new Uri(options.GetValueOrDefault("base-url", "http://127.0.0.1:5090")),
+    connection,
+    double.Parse(options.GetValueOrDefault("pgbench-tps", "0"), CultureInfo.InvariantCulture),
+    options.TryGetValue("app-pid", out var pid) ? int.Parse(pid, CultureInfo.InvariantCulture) : null,
+    options.GetValueOrDefault("out", "bench/results/latest.json"),
+    quick));
+return await scenarios.RunAsync();

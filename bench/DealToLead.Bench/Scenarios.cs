@@ -1,0 +1,346 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using DealToLead.Infrastructure.Seeding;
+using Npgsql;
+
+namespace DealToLead.Bench;
+
+public sealed record RunOptions(Uri BaseUrl, string ConnectionString, double PgbenchTps, int? AppPid, string OutPath, bool Quick)
+{
+    public TimeSpan WarmUp => TimeSpan.FromSeconds(Quick ? 1 : 3);
+
+    public TimeSpan Duration => TimeSpan.FromSeconds(Quick ? 4 : 15);
+
+    public int DeepInboxPage => Quick ? 100 : 500;
+}
+
+/// <summary>The benchmark's scenarios, each measured against the ceilings taken in the same run.</summary>
+public sealed partial class Scenarios(RunOptions options) : IDisposable
+{
+    private const int ApiClients = 8;
+    private const int InboxClients = 8;
+
+    // The issue gives no concurrency for the board and the list: one client per core measures latency, not queueing.
+    private const int PageClients = 2;
+
+    private readonly Report _report = new();
+    private readonly HttpClient _api = NewClient(options.BaseUrl, null);
+    private readonly HttpClient _browser = NewClient(options.BaseUrl, new CookieContainer());
+    private readonly SeedSizes _sizes = SeedSizes.For(options.Quick);
+    private LoadResult? _trivial;
+
+    public void Dispose()
+    {
+        _api.Dispose();
+        _browser.Dispose();
+    }
+
+    public async Task<int> RunAsync()
+    {
+        _api.DefaultRequestHeaders.Add(Endpoints.ApiTokenHeader, DemoUsers.Rep.ApiToken);
+        _report.Machine["processors"] = Environment.ProcessorCount;
+        _report.Machine["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription;
+        _report.Machine["runtime"] = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription;
+        _report.Machine["load_average_at_start"] = LoadAverage();
+        _report.Machine["duration_seconds"] = options.Duration.TotalSeconds;
+        _report.Machine["warm_up_seconds"] = options.WarmUp.TotalSeconds;
+
+        await CeilingsAsync();
+        await SignInAsync();
+        await InboxAsync();
+        await BoardAsync();
+        await DealListAsync();
+        await SingleConversionAsync();
+        await BulkJobsAsync();
+        Memory();
+
+        _report.Machine["load_average_at_end"] = LoadAverage();
+        await _report.WriteAsync(options.OutPath, options.Quick);
+        Console.WriteLine();
+        Console.WriteLine(_report.Table());
+        Console.WriteLine($"written: {options.OutPath}");
+        return 0;
+    }
+
+    private async Task CeilingsAsync()
+    {
+        Console.WriteLine("ceilings");
+        if (options.PgbenchTps > 0)
+        {
+            _report.Add(new Row("0 ceiling", "pgbench TPC-B-like, 8 clients", options.PgbenchTps, "tps", "-", null, null, Verdict.Info));
+        }
+        else
+        {
+            _report.Add(Row.Unavailable("0 ceiling", "pgbench TPC-B-like, 8 clients", "-", "pgbench tps was not passed (--pgbench-tps)"));
+        }
+
+        _trivial = await LoadGenerator.RunAsync(ApiClients, options.WarmUp, options.Duration, async ct =>
+        {
+            using var response = await _api.GetAsync(Endpoints.CurrentUser, ct);
+            return response.IsSuccessStatusCode ? OperationResult.Ok : OperationResult.Fail($"{Endpoints.CurrentUser} answered {(int)response.StatusCode}");
+        });
+        _report.Add(new Row("0 ceiling", "GET /api/v1/users/me, 8 clients", _trivial.PerSecond, "req/s", "-", null, null, Verdict.Info, Errors(_trivial)));
+        _report.Add(new Row("0 ceiling", "GET /api/v1/users/me p50 / p95 / p99", _trivial.Percentile(50), "ms", "-", null, null, Verdict.Info,
+            string.Create(CultureInfo.InvariantCulture, $"p95 {_trivial.Percentile(95):F2} ms, p99 {_trivial.Percentile(99):F2} ms")));
+    }
+
+    private async Task SignInAsync()
+    {
+        var form = await _browser.GetStringAsync(Endpoints.LoginPage);
+        var token = AntiforgeryToken().Match(form);
+        using var content = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            [Endpoints.LoginEmailField] = DemoUsers.Rep.Email,
+            [Endpoints.LoginPasswordField] = DemoUsers.Password,
+            [Endpoints.AntiforgeryField] = token.Success ? WebUtility.HtmlDecode(token.Groups[1].Value) : string.Empty,
+        });
+        using var response = await _browser.PostAsync(Endpoints.LoginPage, content);
+        if (response.StatusCode != HttpStatusCode.Redirect)
+        {
+            throw new InvalidOperationException($"Signing in through {Endpoints.LoginPage} answered {(int)response.StatusCode}, not a redirect.");
+        }
+    }
+
+    private async Task InboxAsync()
+    {
+        Console.WriteLine("leads inbox");
+        foreach (var page in new[] { 1, options.DeepInboxPage })
+        {
+            var scenario = $"3 inbox page {page}";
+            var url = Endpoints.Format(Endpoints.LeadsInbox, page);
+            var result = await PageLoadAsync(scenario, url, BenchData.LeadTitlePrefix, InboxClients, "p95 ≤ 30 ms", "≥ 0.5 × trivial");
+            if (result is null)
+            {
+                continue;
+            }
+
+            var p95 = result.Percentile(95);
+            _report.Add(Row.Checked(scenario, "p95, 8 clients", p95, "ms", "≤ 30 ms", p95 <= 30, p95 / _trivial!.Percentile(95), "trivial p95", Errors(result)));
+            var ratio = result.PerSecond / _trivial.PerSecond;
+            _report.Add(Row.Checked(scenario, "throughput", result.PerSecond, "req/s", "≥ 0.5 × trivial", ratio >= 0.5, ratio, "trivial req/s"));
+        }
+    }
+
+    private async Task BoardAsync()
+    {
+        Console.WriteLine("pipeline board");
+        var pipelineId = await ScalarAsync<int>($"SELECT id FROM pipelines WHERE name = '{BenchData.BoardPipeline}'");
+        var result = await PageLoadAsync("4 pipeline board", Endpoints.Format(Endpoints.PipelineBoard, pipelineId), BenchData.BoardDealTitlePrefix, PageClients, "p95 ≤ 100 ms", null);
+        if (result is not null)
+        {
+            var p95 = result.Percentile(95);
+            _report.Add(Row.Checked("4 pipeline board", $"p95, {PageClients} clients, {_sizes.BoardDeals:N0} deals", p95, "ms", "≤ 100 ms", p95 <= 100, p95 / _trivial!.Percentile(95), "trivial p95", Errors(result)));
+        }
+    }
+
+    private async Task DealListAsync()
+    {
+        Console.WriteLine("deal list");
+        var repId = await ScalarAsync<int>($"SELECT id FROM users WHERE email = '{DemoUsers.Rep.Email}'");
+        var url = Endpoints.Format(Endpoints.DealList, repId, BenchData.ListMinValue);
+        var result = await PageLoadAsync("5 deal list", url, BenchData.ListDealTitlePrefix, PageClients, "p95 ≤ 50 ms", null);
+        if (result is not null)
+        {
+            var p95 = result.Percentile(95);
+            _report.Add(Row.Checked("5 deal list", $"p95, {PageClients} clients, open + owner + min value", p95, "ms", "≤ 50 ms", p95 <= 50, p95 / _trivial!.Percentile(95), "trivial p95", Errors(result)));
+        }
+    }
+
+    /// <summary>Null (and a "not available" row) when the page is missing or still a placeholder without the seeded rows.</summary>
+    private async Task<LoadResult?> PageLoadAsync(string scenario, string url, string marker, int clients, string target, string? secondTarget)
+    {
+        using (var probe = await _browser.GetAsync(url))
+        {
+            var body = await probe.Content.ReadAsStringAsync();
+            var why = probe.StatusCode switch
+            {
+                HttpStatusCode.OK when body.Contains(marker, StringComparison.Ordinal) => null,
+                HttpStatusCode.OK => $"{url} shows none of the seeded rows (\"{marker}…\"): the page is a placeholder on this branch",
+                HttpStatusCode.NotFound => $"{url} answers 404 on this branch",
+                _ => $"{url} answered {(int)probe.StatusCode}",
+            };
+            if (why is not null)
+            {
+                _report.Add(Row.Unavailable(scenario, "p95", target, why));
+                if (secondTarget is not null)
+                {
+                    _report.Add(Row.Unavailable(scenario, "throughput", secondTarget, why));
+                }
+
+                return null;
+            }
+        }
+
+        return await LoadGenerator.RunAsync(clients, options.WarmUp, options.Duration, async ct =>
+        {
+            using var response = await _browser.GetAsync(url, HttpCompletionOption.ResponseContentRead, ct);
+            return response.StatusCode == HttpStatusCode.OK ? OperationResult.Ok : OperationResult.Fail($"{url} answered {(int)response.StatusCode}");
+        });
+    }
+
+    private async Task SingleConversionAsync()
+    {
+        Console.WriteLine("single conversion");
+        const string scenario = "1 single conversion";
+        var pool = new ConcurrentQueue<int>(await DealIdsAsync(BenchData.PoolStage));
+        var result = await LoadGenerator.RunAsync(ApiClients, options.WarmUp, options.Duration, async ct =>
+        {
+            if (!pool.TryDequeue(out var dealId))
+            {
+                return OperationResult.Exhausted;
+            }
+
+            using var post = await _api.PostAsync(Endpoints.Format(Endpoints.ConvertDeal, dealId), null, ct);
+            if (post.StatusCode == HttpStatusCode.NotFound)
+            {
+                return OperationResult.Fail($"{Endpoints.ConvertDeal} answered 404");
+            }
+
+            var conversionId = Data(await post.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty(Endpoints.ConversionIdField).GetString();
+            using var status = await _api.GetAsync(Endpoints.Format(Endpoints.ConversionStatus, dealId, conversionId!), ct);
+            var state = Data(await status.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty(Endpoints.StatusField).GetString();
+            return state == Endpoints.CompletedStatus ? OperationResult.Ok : OperationResult.Fail($"deal {dealId}: status {state}");
+        });
+
+        if (result.Succeeded == 0)
+        {
+            _report.Add(Row.Unavailable(scenario, "conversions/s", "≥ 0.25 × pgbench", result.FirstError ?? "no conversion succeeded"));
+            return;
+        }
+
+        var note = Errors(result) ?? (result.RanOutOfWork ? $"the pool of {_sizes.PoolDeals:N0} deals ran out before the end" : null);
+        var ratio = options.PgbenchTps > 0 ? result.PerSecond / options.PgbenchTps : double.NaN;
+        _report.Add(options.PgbenchTps > 0
+            ? Row.Checked(scenario, "conversions/s, 8 clients", result.PerSecond, "/s", "≥ 0.25 × pgbench", ratio >= 0.25, ratio, "pgbench tps", note)
+            : new Row(scenario, "conversions/s, 8 clients", result.PerSecond, "/s", "≥ 0.25 × pgbench", null, null, Verdict.Info, note));
+        var p50 = result.Percentile(50);
+        var p99 = result.Percentile(99);
+        _report.Add(Row.Checked(scenario, "p50 (convert + status)", p50, "ms", "≤ 15 ms", p50 <= 15, p50 / _trivial!.Percentile(50), "trivial p50"));
+        _report.Add(Row.Checked(scenario, "p99 (convert + status)", p99, "ms", "≤ 60 ms", p99 <= 60, p99 / _trivial.Percentile(99), "trivial p99"));
+    }
+
+    private async Task BulkJobsAsync()
+    {
+        Console.WriteLine("bulk jobs");
+        var small = await BulkJobAsync("2 bulk job 100", BenchData.Bulk100Stage, "≤ 1 s", 1.0, TimeSpan.FromMilliseconds(20));
+        var large = await BulkJobAsync($"2 bulk job {_sizes.BulkLargeDeals:N0}", BenchData.BulkLargeStage, options.Quick ? "≤ 3 s (30 s per 10,000)" : "≤ 30 s",
+            30.0 * _sizes.BulkLargeDeals / 10_000, TimeSpan.FromMilliseconds(100));
+        if (small is { } s && large is { } l)
+        {
+            var growth = l.MillisecondsPerDeal / s.MillisecondsPerDeal;
+            _report.Add(Row.Checked("2 bulk jobs", $"ms per deal, {_sizes.BulkLargeDeals:N0} vs 100", growth, "×", "≤ 1.5 ×", growth <= 1.5));
+        }
+        else
+        {
+            _report.Add(Row.Unavailable("2 bulk jobs", $"ms per deal, {_sizes.BulkLargeDeals:N0} vs 100", "≤ 1.5 ×", "needs both bulk jobs"));
+        }
+    }
+
+    private async Task<BulkTiming?> BulkJobAsync(string scenario, string stage, string target, double limitSeconds, TimeSpan pollEvery)
+    {
+        var ids = await DealIdsAsync(stage);
+        var watch = Stopwatch.StartNew();
+        using var submit = await _api.PostAsJsonAsync(Endpoints.BulkConvert, new Dictionary<string, int[]> { [Endpoints.BulkIdsField] = ids });
+        if (submit.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed)
+        {
+            _report.Add(Row.Unavailable(scenario, "submit → completed", target, $"POST {Endpoints.BulkConvert} answers {(int)submit.StatusCode} on this branch"));
+            return null;
+        }
+
+        if (!submit.IsSuccessStatusCode)
+        {
+            _report.Add(Row.Unavailable(scenario, "submit → completed", target, $"POST {Endpoints.BulkConvert} answered {(int)submit.StatusCode}: {await submit.Content.ReadAsStringAsync()}"));
+            return null;
+        }
+
+        var jobId = Data(await submit.Content.ReadFromJsonAsync<JsonElement>()).GetProperty(Endpoints.BulkJobIdField).ToString();
+        string? state = null;
+        while (watch.Elapsed < TimeSpan.FromMinutes(5))
+        {
+            using var poll = await _api.GetAsync(Endpoints.Format(Endpoints.BulkJob, jobId));
+            state = poll.IsSuccessStatusCode ? Data(await poll.Content.ReadFromJsonAsync<JsonElement>()).GetProperty(Endpoints.StatusField).GetString() : $"HTTP {(int)poll.StatusCode}";
+            if (state is Endpoints.CompletedStatus or Endpoints.FailedStatus || !poll.IsSuccessStatusCode)
+            {
+                break;
+            }
+
+            await Task.Delay(pollEvery);
+        }
+
+        var seconds = watch.Elapsed.TotalSeconds;
+        if (state != Endpoints.CompletedStatus)
+        {
+            _report.Add(Row.Unavailable(scenario, "submit → completed", target, $"job {jobId} ended as {state ?? "unknown"} after {seconds:F1} s"));
+            return null;
+        }
+
+        var left = await ScalarAsync<long>($"SELECT count(*) FROM deals WHERE deleted_at IS NULL AND id = ANY(ARRAY[{string.Join(',', ids)}])");
+        var timing = new BulkTiming(ids.Length, seconds);
+        var perSecond = ids.Length / seconds;
+        _report.Add(Row.Checked(scenario, "submit → completed", seconds, "s", target, seconds <= limitSeconds,
+            options.PgbenchTps > 0 ? perSecond / options.PgbenchTps : null, options.PgbenchTps > 0 ? "pgbench tps (deals/s)" : null,
+            left > 0 ? $"{left} of {ids.Length} deals were not converted" : null));
+        _report.Add(new Row(scenario, "ms per deal", timing.MillisecondsPerDeal, "ms", "-", null, null, Verdict.Info));
+        return timing;
+    }
+
+    private void Memory()
+    {
+        const string scenario = "6 memory";
+        var status = options.AppPid is { } pid ? $"/proc/{pid}/status" : null;
+        var line = status is not null && File.Exists(status) ? File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)) : null;
+        if (line is null)
+        {
+            _report.Add(Row.Unavailable(scenario, "peak working set (VmHWM)", "≤ 400 MB", "the app's pid was not passed or has exited"));
+            return;
+        }
+
+        var megabytes = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+        _report.Add(Row.Checked(scenario, "peak working set (VmHWM)", megabytes, "MB", "≤ 400 MB", megabytes <= 400));
+    }
+
+    private async Task<int[]> DealIdsAsync(string stage) => await ScalarAsync<int[]>(
+        $"SELECT COALESCE(array_agg(d.id ORDER BY d.id), ARRAY[]::int[]) FROM deals d JOIN stages s ON s.id = d.stage_id WHERE s.name = '{stage}' AND d.deleted_at IS NULL");
+
+    private async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var connection = new NpgsqlConnection(options.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static JsonElement Data(JsonElement envelope) => envelope.TryGetProperty("data", out var data)
+        ? data
+        : throw new InvalidOperationException($"No \"data\" in the response: {envelope}");
+
+    private static string? Errors(LoadResult result) => result.Failed == 0 ? null : $"{result.Failed} failed requests; first: {result.FirstError}";
+
+    private static HttpClient NewClient(Uri baseUrl, CookieContainer? cookies) => new(new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false,
+        UseCookies = cookies is not null,
+        CookieContainer = cookies ?? new CookieContainer(),
+        MaxConnectionsPerServer = 64,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(30),
+    })
+    {
+        BaseAddress = baseUrl,
+        Timeout = TimeSpan.FromMinutes(2),
+    };
+
+    private static string? LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : null;
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryToken();
+
+    private sealed record BulkTiming(int Deals, double Seconds)
+    {
+        public double MillisecondsPerDeal => Seconds * 1000 / Deals;
+    }
+}

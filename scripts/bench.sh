@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# The benchmark in one command: Release build, a private PostgreSQL (same settings as run.sh, fsync on), a seeded
+# database at scale, pgbench's ceiling, the app, the scenarios. Prints a table and writes bench/results/latest.json.
+# Everything it starts is stopped on exit. --quick: smaller data, shorter runs (under 3 minutes).
+# Ports: BENCH_PG_PORT (55434), BENCH_APP_PORT (5090).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+QUICK=""
+case "${1:-}" in
+    --quick) QUICK="--quick" ;;
+    "") ;;
+    *) die "usage: scripts/bench.sh [--quick]" ;;
+esac
+
+PG_PORT="${BENCH_PG_PORT:-55434}"
+APP_PORT="${BENCH_APP_PORT:-5090}"
+PG_DIR="$ROOT/.data/bench-pg"
+LOGS="$ROOT/.data/bench-logs"
+OUT="$ROOT/bench/results/latest.json"
+PGBENCH_SECONDS=30
+[ -n "$QUICK" ] && PGBENCH_SECONDS=10
+started=$SECONDS
+APP_PID=""
+
+command -v curl >/dev/null || apt_install curl ca-certificates
+ensure_postgres
+mkdir -p "$LOGS"
+port_in_use "$APP_PORT" && die "port $APP_PORT is in use; set BENCH_APP_PORT"
+
+cleanup() {
+    trap - INT TERM EXIT
+    if [ -n "$APP_PID" ]; then
+        kill "$APP_PID" 2>/dev/null || true
+        wait "$APP_PID" 2>/dev/null || true
+    fi
+    stop_postgres "$PG_DIR"
+}
+trap cleanup INT TERM EXIT
+
+log "building (Release)"
+dotnet build "$ROOT/src/DealToLead.Web" -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null \
+    || dotnet build "$ROOT/src/DealToLead.Web" -c Release -nologo || die "build failed"
+dotnet build "$ROOT/bench/DealToLead.Bench" -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null \
+    || dotnet build "$ROOT/bench/DealToLead.Bench" -c Release -nologo || die "build failed"
+WEB_DLL="$ROOT/src/DealToLead.Web/bin/Release/net10.0/DealToLead.Web.dll"
+BENCH_DLL="$ROOT/bench/DealToLead.Bench/bin/Release/net10.0/DealToLead.Bench.dll"
+
+start_postgres "$PG_DIR" "$PG_PORT"
+PSQL=(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qX)
+for db in dealtolead_bench pgbench; do
+    "${PSQL[@]}" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
+done
+CS="Host=127.0.0.1;Port=$PG_PORT;Database=dealtolead_bench;Username=postgres"
+
+# Not Development (no demo seed, no developer pages); the app has no HTTPS endpoint here, so nothing redirects.
+export ASPNETCORE_ENVIRONMENT=Benchmark
+export ConnectionStrings__Crm="$CS" Database__MigrateOnStartup=false Seed__Demo=false
+export Serilog__MinimumLevel__Default=Warning App__PublicUrl="http://127.0.0.1:$APP_PORT"
+
+log "migrating"
+dotnet "$WEB_DLL" migrate >"$LOGS/migrate.log" 2>&1 || { tail -20 "$LOGS/migrate.log" >&2; die "migration failed"; }
+
+log "seeding ${QUICK:+(quick)}"
+dotnet "$BENCH_DLL" seed --connection "$CS" $QUICK
+
+log "pgbench: -i -s 10, then 8 clients for $PGBENCH_SECONDS s (the database's ceiling)"
+"$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -i -s 10 -q pgbench >"$LOGS/pgbench-init.log" 2>&1 \
+    || { tail -20 "$LOGS/pgbench-init.log" >&2; die "pgbench -i failed"; }
+"$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -c 8 -j 2 -T "$PGBENCH_SECONDS" -b tpcb-like pgbench >"$LOGS/pgbench.log" 2>&1 \
+    || { tail -20 "$LOGS/pgbench.log" >&2; die "pgbench failed"; }
+TPS="$(awk '/^tps = / { print $3; exit }' "$LOGS/pgbench.log")"
+[ -n "$TPS" ] || die "no tps in $LOGS/pgbench.log"
+log "pgbench: $TPS tps"
+
+log "starting DealToLead (Release) on 127.0.0.1:$APP_PORT"
+(cd "$ROOT/src/DealToLead.Web" && exec dotnet "$WEB_DLL" --urls "http://127.0.0.1:$APP_PORT") >"$LOGS/app.log" 2>&1 &
+APP_PID=$!
+wait_for_url "http://127.0.0.1:$APP_PORT/healthz" 120 || { tail -30 "$LOGS/app.log" >&2; die "the app did not become healthy"; }
+
+log "running the scenarios"
+dotnet "$BENCH_DLL" run --base-url "http://127.0.0.1:$APP_PORT" --connection "$CS" --pgbench-tps "$TPS" \
+    --app-pid "$APP_PID" --out "$OUT" $QUICK
+
+log "benchmark took $((SECONDS - started)) s (load average now: $(cut -d' ' -f1-3 /proc/loadavg)); app log: $LOGS/app.log"
