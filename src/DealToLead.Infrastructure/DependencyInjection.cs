@@ -22,6 +22,7 @@ public static class DependencyInjection
             .AddInterceptors(provider.GetRequiredService<AuditingInterceptor>()));
 
         services.AddScoped<Core.Conversions.DealConversionService>();
+        services.AddScoped<Core.Crm.DealCommands>();
         services.AddScoped<DatabaseMigrator>();
         services.AddScoped<Seeding.ReferenceData>();
         services.AddScoped<Seeding.DemoSeeder>();
