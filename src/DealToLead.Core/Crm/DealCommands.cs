@@ -79,8 +79,8 @@ public sealed class DealCommands(CrmDbContext db, TimeProvider clock)
             }
         }
 
-        var deal = new Deal { Title = input.Title.Trim(), OwnerId = input.OwnerId ?? actor.UserId };
-        var error = await ApplyAsync(deal, input with { StageId = stageId, OwnerId = deal.OwnerId }, actor, recordHistory: false, cancellationToken);
+        var deal = new Deal { Title = input.Title.Trim(), OwnerId = actor.UserId };
+        var error = await ApplyAsync(deal, input with { StageId = stageId }, actor, recordHistory: false, cancellationToken);
         if (error is not null)
         {
             return DealCommandResult.Invalid(error);
