@@ -12,6 +12,7 @@ public static class ApiEndpoints
             .RequireAuthorization(policy => policy.AddAuthenticationSchemes(ApiTokenAuthenticationHandler.SchemeName).RequireAuthenticatedUser().AddRequirements(new ActiveUserRequirement()))
             .DisableAntiforgery();
 
+        api.MapCrmApi();
         api.MapGet("/v1/users/me", GetMe).WithName("GetCurrentUser").WithSummary("The user the API token belongs to.");
         return app;
     }
