@@ -23,6 +23,7 @@ public static class DependencyInjection
 
         services.AddScoped<Core.Conversions.DealConversionService>();
         services.AddScoped<Core.Crm.DealCommands>();
+        services.AddHostedService<Background.DeletedDealPurger>();
         services.AddScoped<DatabaseMigrator>();
         services.AddScoped<Seeding.ReferenceData>();
         services.AddScoped<Seeding.DemoSeeder>();
