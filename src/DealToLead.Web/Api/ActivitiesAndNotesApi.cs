@@ -4,6 +4,7 @@ using DealToLead.Core.Crm;
 using DealToLead.Core.Data;
 using DealToLead.Core.Users;
 using DealToLead.Web.Auth;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.Web.Api;
@@ -67,7 +68,7 @@ public static class ActivitiesAndNotesApi
         return access.CanEdit(deal) ? null : ApiResults.Forbidden();
     }
 
-    private static async Task<IResult> ListActivities(CrmDbContext db, CurrentUser currentUser, int? dealId, int? ownerId, bool? done, int? start, int? limit, CancellationToken ct)
+    private static async Task<IResult> ListActivities(CrmDbContext db, CurrentUser currentUser, [FromQuery(Name = "deal_id")] int? dealId, [FromQuery(Name = "owner_id")] int? ownerId, bool? done, int? start, int? limit, CancellationToken ct)
     {
         if (!Paging.TryCreate(start, limit, out var paging, out var error))
         {
@@ -256,7 +257,7 @@ public static class ActivitiesAndNotesApi
         return ApiResults.Ok(new { Id = id });
     }
 
-    private static async Task<IResult> ListNotes(CrmDbContext db, CurrentUser currentUser, int? dealId, int? personId, int? orgId, int? start, int? limit, CancellationToken ct)
+    private static async Task<IResult> ListNotes(CrmDbContext db, CurrentUser currentUser, [FromQuery(Name = "deal_id")] int? dealId, [FromQuery(Name = "person_id")] int? personId, [FromQuery(Name = "org_id")] int? orgId, int? start, int? limit, CancellationToken ct)
     {
         if (!Paging.TryCreate(start, limit, out var paging, out var error))
         {

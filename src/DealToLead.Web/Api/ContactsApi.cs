@@ -2,6 +2,7 @@ using System.Text.Json;
 using DealToLead.Core.Crm;
 using DealToLead.Core.CustomFields;
 using DealToLead.Core.Data;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.Web.Api;
@@ -47,7 +48,7 @@ public static class ContactsApi
     private static Task<List<CustomFieldDefinition>> FieldsAsync(CrmDbContext db, CustomFieldEntity entity, CancellationToken ct) =>
         db.CustomFields.AsNoTracking().Where(f => f.Entity == entity).OrderBy(f => f.OrderNr).ToListAsync(ct);
 
-    private static async Task<IResult> ListPersons(CrmDbContext db, int? orgId, int? start, int? limit, CancellationToken ct)
+    private static async Task<IResult> ListPersons(CrmDbContext db, [FromQuery(Name = "org_id")] int? orgId, int? start, int? limit, CancellationToken ct)
     {
         if (!Paging.TryCreate(start, limit, out var paging, out var error))
         {

@@ -3,6 +3,7 @@ using DealToLead.Core.Crm;
 using DealToLead.Core.CustomFields;
 using DealToLead.Core.Data;
 using DealToLead.Web.Auth;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.Web.Api;
@@ -53,8 +54,8 @@ public static class DealsApi
     private static Task<List<CustomFieldDefinition>> DealFieldsAsync(CrmDbContext db, CancellationToken ct) =>
         db.CustomFields.AsNoTracking().Where(f => f.Entity == CustomFieldEntity.Deal).OrderBy(f => f.OrderNr).ToListAsync(ct);
 
-    private static async Task<IResult> ListDeals(CrmDbContext db, CurrentUser currentUser, string? status, int? ownerId, int? personId, int? orgId,
-        int? pipelineId, int? stageId, int? start, int? limit, CancellationToken ct)
+    private static async Task<IResult> ListDeals(CrmDbContext db, CurrentUser currentUser, string? status, [FromQuery(Name = "owner_id")] int? ownerId, [FromQuery(Name = "person_id")] int? personId, [FromQuery(Name = "org_id")] int? orgId,
+        [FromQuery(Name = "pipeline_id")] int? pipelineId, [FromQuery(Name = "stage_id")] int? stageId, int? start, int? limit, CancellationToken ct)
     {
         if (!Paging.TryCreate(start, limit, out var paging, out var error))
         {

@@ -1,5 +1,6 @@
 using DealToLead.Core.CustomFields;
 using DealToLead.Core.Data;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.Web.Api;
@@ -23,7 +24,7 @@ public static class PipelinesApi
             await db.Pipelines.AsNoTracking().Where(p => p.Id == id).Select(p => new PipelineDto(p.Id, p.Name, p.OrderNr, p.IsDefault)).FirstOrDefaultAsync(ct) is { } pipeline
                 ? ApiResults.Ok(pipeline)
                 : ApiResults.NotFound("Pipeline"));
-        api.MapGet("/v2/stages", async (int? pipelineId, CrmDbContext db, CancellationToken ct) =>
+        api.MapGet("/v2/stages", async ([FromQuery(Name = "pipeline_id")] int? pipelineId, CrmDbContext db, CancellationToken ct) =>
             ApiResults.Ok(await db.Stages.AsNoTracking().Where(s => pipelineId == null || s.PipelineId == pipelineId)
                 .OrderBy(s => s.PipelineId).ThenBy(s => s.OrderNr)
                 .Select(s => new StageDto(s.Id, s.Name, s.OrderNr, s.PipelineId, s.DealProbability)).ToListAsync(ct)));
