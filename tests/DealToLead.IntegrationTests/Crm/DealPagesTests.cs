@@ -222,11 +222,17 @@ public partial class DealPagesTests(DealToLeadApp app) : AppTest(app)
         var admin = await App.SignInAsync(DemoUsers.Admin);
         var bad = await admin.PostFormAsync("/settings/custom-fields?handler=Add", new Dictionary<string, string>
         {
-            ["entity"] = "Deal", ["name"] = "Broken", ["type"] = "Formula", ["formula"] = "value * (",
+            ["entity"] = "Deal",
+            ["name"] = "Broken",
+            ["type"] = "Formula",
+            ["formula"] = "value * (",
         }, "/settings/custom-fields");
         var good = await admin.PostFormAsync("/settings/custom-fields?handler=Add", new Dictionary<string, string>
         {
-            ["entity"] = "Deal", ["name"] = "Double value", ["type"] = "Formula", ["formula"] = "value * 2",
+            ["entity"] = "Deal",
+            ["name"] = "Double value",
+            ["type"] = "Formula",
+            ["formula"] = "value * 2",
         }, "/settings/custom-fields");
 
         bad.StatusCode.Should().Be(HttpStatusCode.Redirect);
