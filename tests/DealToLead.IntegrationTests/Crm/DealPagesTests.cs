@@ -242,6 +242,20 @@ public partial class DealPagesTests(DealToLeadApp app) : AppTest(app)
         names.Last().Should().Be("Double value");
     }
 
+    [Fact]
+    public async Task Convert_to_lead_entry_points_show_only_with_the_permission()
+    {
+        var world = await App.CreateWorldAsync();
+        var id = await App.AddDealAsync(world, await App.UserIdAsync(DemoUsers.Restricted), "Restricted's deal");
+        var rep = await App.SignInAsync(DemoUsers.Rep);
+        var restricted = await App.SignInAsync(DemoUsers.Restricted);
+
+        (await rep.GetStringAsync($"/deals/{id}")).Should().Contain($"<a href=\"/deals/{id}/convert\">Convert to lead</a>");
+        (await rep.GetStringAsync("/pipeline")).Should().Contain("value=\"leads\"").And.Contain("name=\"returnUrl\" value=\"/pipeline\"");
+        (await restricted.GetStringAsync($"/deals/{id}")).Should().NotContain("Convert to lead");
+        (await restricted.GetStringAsync("/pipeline")).Should().NotContain("value=\"leads\"");
+    }
+
     private static async Task<string> TokenAsync(HttpClient client, string url)
     {
         var page = await client.GetStringAsync(url);
