@@ -32,6 +32,8 @@ public static class DependencyInjection
         services.AddSingleton<Email.OutboxEmailSender>();
         services.AddHostedService(sp => sp.GetRequiredService<Email.OutboxEmailSender>());
         services.AddScoped<Core.Users.PermissionAdministration>();
+        services.AddScoped<Core.Crm.DealCommands>();
+        services.AddHostedService<Background.DeletedDealPurger>();
         services.AddScoped<DatabaseMigrator>();
         services.AddScoped<Seeding.ReferenceData>();
         services.AddScoped<Seeding.DemoSeeder>();

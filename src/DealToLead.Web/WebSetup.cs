@@ -130,6 +130,8 @@ public static class WebSetup
             options.SerializerOptions.DictionaryKeyPolicy = null;
             options.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower));
         });
+        // Malformed query values or JSON bodies are the client's error (400 in the envelope) in every environment, not a 500 in Development.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(options => options.ThrowOnBadRequest = false);
         services.AddProblemDetails();
         services.AddDealToLeadRateLimits();
         services.AddOpenApi();

@@ -13,6 +13,7 @@ public static class ApiEndpoints
             .DisableAntiforgery()
             .RequireRateLimiting(RateLimits.Api);
 
+        api.MapCrmApi();
         api.MapGet("/v1/users/me", GetMe).WithName("GetCurrentUser").WithSummary("The user the API token belongs to.");
         api.MapLeadsApi();
         api.MapConversionApi();

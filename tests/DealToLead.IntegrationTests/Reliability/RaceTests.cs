@@ -88,7 +88,7 @@ public class RaceTests(DealToLeadApp app, ITestOutputHelper output) : AppTest(ap
         (await ConsistencyChecker.FindViolationsAsync(App.ConnectionString)).Should().BeEmpty();
         var leads = await App.WithDbAsync(db => db.Leads.Where(l => l.OriginDealId == deal.Id).Select(l => l.Id).ToListAsync());
         leads.Should().NotBeEmpty();
-        var itemsOnLeads = await App.WithDbAsync(db => db.Activities.CountAsync(a => a.LeadId != null) );
+        var itemsOnLeads = await App.WithDbAsync(db => db.Activities.CountAsync(a => a.LeadId != null));
         itemsOnLeads.Should().Be(3, "upcoming activities moved once, to one lead, and never duplicated");
     }
 

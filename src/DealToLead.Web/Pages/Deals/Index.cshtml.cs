@@ -1,10 +1,131 @@
+using DealToLead.Core.Crm;
+using DealToLead.Core.Data;
+using DealToLead.Core.Users;
+using DealToLead.Web.Auth;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.Web.Pages.Deals;
 
-public class IndexModel : PageModel
+public class IndexModel(CrmDbContext db, CurrentUser currentUser, DealCommands commands, TimeProvider clock) : PageModel
 {
-    public void OnGet()
+    public const int PageSize = 50;
+
+    public UserAccess Access { get; private set; } = null!;
+    public DealListFilter Filter { get; private set; } = new();
+    public string Sort { get; private set; } = "created";
+    public bool Descending { get; private set; } = true;
+    public int PageNumber { get; private set; } = 1;
+    public int Total { get; private set; }
+    public List<DealRow> Rows { get; private set; } = [];
+    public List<Core.Crm.Pipeline> Pipelines { get; private set; } = [];
+    public List<(int Id, string Name)> Owners { get; private set; } = [];
+    public DateTimeOffset Now { get; private set; }
+
+    public sealed record DealRow(int Id, string Title, decimal Value, string Currency, string? OrganizationName, string? PersonName,
+        string PipelineName, string StageName, string OwnerName, DateOnly? ExpectedCloseDate, DealStatus Status, DateTimeOffset? DeletedAt, List<string> Labels);
+
+    public async Task OnGetAsync([FromQuery] DealListFilter filter, string? sort, string? dir, int page = 1)
     {
+        Access = await currentUser.RequireAccessAsync();
+        Now = clock.GetUtcNow();
+        Filter = filter;
+        Sort = sort ?? (filter.Status == DealListStatus.Deleted ? "deleted" : "created");
+        Descending = dir is null ? Sort is "created" or "deleted" or "value" : dir == "desc";
+        PageNumber = Math.Max(1, page);
+
+        var query = filter.Apply(db.Deals.AsNoTracking(), Access);
+        Total = await query.CountAsync();
+        IOrderedQueryable<Deal> ordered = (Sort, Descending) switch
+        {
+            ("title", false) => query.OrderBy(d => d.Title),
+            ("title", true) => query.OrderByDescending(d => d.Title),
+            ("value", false) => query.OrderBy(d => d.ValueAmount),
+            ("value", true) => query.OrderByDescending(d => d.ValueAmount),
+            ("organization", false) => query.OrderBy(d => d.Organization!.Name),
+            ("organization", true) => query.OrderByDescending(d => d.Organization!.Name),
+            ("person", false) => query.OrderBy(d => d.Person!.Name),
+            ("person", true) => query.OrderByDescending(d => d.Person!.Name),
+            ("stage", false) => query.OrderBy(d => d.Pipeline!.OrderNr).ThenBy(d => d.Stage!.OrderNr),
+            ("stage", true) => query.OrderByDescending(d => d.Pipeline!.OrderNr).ThenByDescending(d => d.Stage!.OrderNr),
+            ("owner", false) => query.OrderBy(d => d.Owner!.DisplayName),
+            ("owner", true) => query.OrderByDescending(d => d.Owner!.DisplayName),
+            ("close", false) => query.OrderBy(d => d.ExpectedCloseDate),
+            ("close", true) => query.OrderByDescending(d => d.ExpectedCloseDate),
+            ("deleted", false) => query.OrderBy(d => d.DeletedAt),
+            ("deleted", true) => query.OrderByDescending(d => d.DeletedAt),
+            (_, false) => query.OrderBy(d => d.CreatedAt),
+            _ => query.OrderByDescending(d => d.CreatedAt),
+        };
+        Rows = await ordered.ThenBy(d => d.Id)
+            .Skip((PageNumber - 1) * PageSize).Take(PageSize)
+            .Select(d => new DealRow(d.Id, d.Title, d.ValueAmount, d.ValueCurrency,
+                d.Organization != null ? d.Organization.Name : null, d.Person != null ? d.Person.Name : null,
+                d.Pipeline!.Name, d.Stage!.Name, d.Owner!.DisplayName, d.ExpectedCloseDate, d.Status, d.DeletedAt, d.Labels))
+            .ToListAsync();
+        Pipelines = await db.Pipelines.AsNoTracking().Include(p => p.Stages.OrderBy(s => s.OrderNr))
+            .OrderByDescending(p => p.IsDefault).ThenBy(p => p.OrderNr).ToListAsync();
+        Owners = (await db.Users.AsNoTracking().OrderBy(u => u.DisplayName).Select(u => new { u.Id, u.DisplayName }).ToListAsync())
+            .Select(u => (u.Id, u.DisplayName)).ToList();
+    }
+
+    public async Task<IActionResult> OnPostRestoreAsync(int? restoreId, int[] ids, string? returnQuery)
+    {
+        var access = await currentUser.RequireAccessAsync();
+        if (!access.Has(Permission.RestoreDeletedDeals))
+        {
+            return Forbid();
+        }
+
+        var targets = restoreId is { } single ? [single] : ids;
+        var restored = 0;
+        var errors = new List<string>();
+        foreach (var id in targets.Distinct())
+        {
+            var result = await commands.RestoreAsync(access, id);
+            if (result.Succeeded)
+            {
+                restored++;
+            }
+            else
+            {
+                errors.Add($"Deal {id}: {result.Error ?? result.Status.ToString()}");
+            }
+        }
+
+        if (restored > 0)
+        {
+            TempData["Flash"] = restored == 1 ? "1 deal restored." : $"{restored} deals restored.";
+        }
+
+        if (errors.Count > 0 || targets.Length == 0)
+        {
+            TempData["FlashError"] = targets.Length == 0 ? "Select deals to restore." : string.Join(" ", errors);
+        }
+
+        var query = returnQuery is { Length: > 0 } q && q.StartsWith('?') ? q : "?status=Deleted";
+        return LocalRedirect("/deals" + query);
+    }
+
+    public string SortUrl(string column)
+    {
+        var descending = Sort == column ? !Descending : column is "value" or "created" or "deleted";
+        return QueryUrl(new() { ["sort"] = column, ["dir"] = descending ? "desc" : "asc", ["page"] = null });
+    }
+
+    public string? AriaSort(string column) => Sort == column ? (Descending ? "descending" : "ascending") : null;
+
+    public string PageUrl(int page) => QueryUrl(new() { ["page"] = page.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+
+    private string QueryUrl(Dictionary<string, string?> changes)
+    {
+        var values = Request.Query.ToDictionary(q => q.Key, q => (string?)q.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in changes)
+        {
+            values[key] = value;
+        }
+
+        return "/deals" + Microsoft.AspNetCore.Http.QueryString.Create(values.Where(v => !string.IsNullOrEmpty(v.Value)));
     }
 }

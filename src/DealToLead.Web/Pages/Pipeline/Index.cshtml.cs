@@ -1,10 +1,99 @@
+using DealToLead.Core.Crm;
+using DealToLead.Core.Data;
+using DealToLead.Core.Users;
+using DealToLead.Web.Auth;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.Web.Pages.Pipeline;
 
-public class IndexModel : PageModel
+public class IndexModel(CrmDbContext db, CurrentUser currentUser, DealCommands commands, TimeProvider clock) : PageModel
 {
-    public void OnGet()
+    public UserAccess Access { get; private set; } = null!;
+    public List<Core.Crm.Pipeline> Pipelines { get; private set; } = [];
+    public Core.Crm.Pipeline? Current { get; private set; }
+    public List<BoardCard> Cards { get; private set; } = [];
+
+    public sealed record BoardCard(int Id, string Title, decimal Value, string Currency, int StageId, string? PersonName, string? OrganizationName,
+        string OwnerName, bool CanEdit, string? NextActivity, DateOnly? NextActivityDue);
+
+    public async Task<IActionResult> OnGetAsync(int? pipelineId)
     {
+        Access = await currentUser.RequireAccessAsync();
+        Pipelines = await db.Pipelines.AsNoTracking().Include(p => p.Stages.OrderBy(s => s.OrderNr))
+            .OrderByDescending(p => p.IsDefault).ThenBy(p => p.OrderNr).ToListAsync();
+        Current = Pipelines.FirstOrDefault(p => p.Id == pipelineId) ?? Pipelines.FirstOrDefault();
+        if (Current is null)
+        {
+            return Page();
+        }
+
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var rows = await db.Deals.AsNoTracking().VisibleTo(Access)
+            .Where(d => d.PipelineId == Current.Id && d.Status == DealStatus.Open)
+            .OrderBy(d => d.CreatedAt)
+            .Select(d => new
+            {
+                d.Id,
+                d.Title,
+                d.ValueAmount,
+                d.ValueCurrency,
+                d.StageId,
+                d.OwnerId,
+                d.Visibility,
+                PersonName = d.Person != null ? d.Person.Name : null,
+                OrganizationName = d.Organization != null ? d.Organization.Name : null,
+                OwnerName = d.Owner!.DisplayName,
+                Next = db.Activities.Where(a => a.DealId == d.Id && !a.Done && a.DueDate >= today)
+                    .OrderBy(a => a.DueDate).ThenBy(a => a.DueTime).Select(a => new { a.Subject, a.DueDate }).FirstOrDefault(),
+            })
+            .ToListAsync();
+        Cards = rows.Select(r => new BoardCard(r.Id, r.Title, r.ValueAmount, r.ValueCurrency, r.StageId, r.PersonName, r.OrganizationName, r.OwnerName,
+            Access.CanEdit(new Deal { Title = r.Title, OwnerId = r.OwnerId, Visibility = r.Visibility }), r.Next?.Subject, r.Next?.DueDate)).ToList();
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostMoveAsync(int dealId, int stageId, int? pipelineId) =>
+        Outcome(await commands.MoveAsync(await currentUser.RequireAccessAsync(), dealId, stageId), "Deal moved.", pipelineId);
+
+    public async Task<IActionResult> OnPostWonAsync(int dealId, int? pipelineId) =>
+        Outcome(await commands.MarkWonAsync(await currentUser.RequireAccessAsync(), dealId), "Deal marked as won.", pipelineId);
+
+    public async Task<IActionResult> OnPostLostAsync(int dealId, string? lostReason, int? pipelineId) =>
+        Outcome(await commands.MarkLostAsync(await currentUser.RequireAccessAsync(), dealId, lostReason), "Deal marked as lost.", pipelineId);
+
+    public async Task<IActionResult> OnPostDeleteAsync(int dealId, int? pipelineId) =>
+        Outcome(await commands.DeleteAsync(await currentUser.RequireAccessAsync(), dealId), "Deal deleted. It can be restored for 30 days.", pipelineId);
+
+    private IActionResult Outcome(DealCommandResult result, string success, int? pipelineId)
+    {
+        var fromScript = Request.Headers.ContainsKey("X-Board-Request");
+        if (fromScript)
+        {
+            return result.Status switch
+            {
+                DealCommandStatus.Ok => new JsonResult(new { ok = true, message = success }),
+                DealCommandStatus.NotFound => NotFound(),
+                DealCommandStatus.Forbidden => StatusCode(StatusCodes.Status403Forbidden),
+                _ => new JsonResult(new { ok = false, error = result.Error }) { StatusCode = StatusCodes.Status400BadRequest },
+            };
+        }
+
+        switch (result.Status)
+        {
+            case DealCommandStatus.NotFound:
+                return NotFound();
+            case DealCommandStatus.Forbidden:
+                return Forbid();
+            case DealCommandStatus.Invalid:
+                TempData["FlashError"] = result.Error;
+                break;
+            default:
+                TempData["Flash"] = success;
+                break;
+        }
+
+        return RedirectToPage(new { pipelineId = pipelineId ?? result.Deal?.PipelineId });
     }
 }

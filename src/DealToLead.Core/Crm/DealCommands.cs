@@ -1,0 +1,440 @@
+using System.Globalization;
+using DealToLead.Core.Common;
+using DealToLead.Core.CustomFields;
+using DealToLead.Core.Data;
+using DealToLead.Core.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace DealToLead.Core.Crm;
+
+public enum DealCommandStatus
+{
+    Ok,
+    NotFound,
+    Forbidden,
+    Invalid,
+}
+
+public sealed record DealCommandResult(DealCommandStatus Status, Deal? Deal = null, string? Error = null)
+{
+    public bool Succeeded => Status == DealCommandStatus.Ok;
+
+    public static DealCommandResult Ok(Deal deal) => new(DealCommandStatus.Ok, deal);
+
+    public static DealCommandResult Invalid(string error) => new(DealCommandStatus.Invalid, null, error);
+
+    public static readonly DealCommandResult NotFound = new(DealCommandStatus.NotFound);
+    public static readonly DealCommandResult Forbidden = new(DealCommandStatus.Forbidden);
+}
+
+/// <summary>
+/// A change to a deal's fields: a null property means "leave as is". <see cref="CustomFields"/> holds only the
+/// keys to change; an empty string clears a value.
+/// </summary>
+public sealed record DealChanges
+{
+    public string? Title { get; init; }
+    public decimal? ValueAmount { get; init; }
+    public string? ValueCurrency { get; init; }
+    public DateOnly? ExpectedCloseDate { get; init; }
+    public bool ClearExpectedCloseDate { get; init; }
+    public int? Probability { get; init; }
+    public bool ClearProbability { get; init; }
+    public int? OwnerId { get; init; }
+    public int? PersonId { get; init; }
+    public bool ClearPerson { get; init; }
+    public int? OrganizationId { get; init; }
+    public bool ClearOrganization { get; init; }
+    public int? PipelineId { get; init; }
+    public int? StageId { get; init; }
+    public Visibility? Visibility { get; init; }
+    public List<string>? Labels { get; init; }
+    public DealStatus? Status { get; init; }
+    public string? LostReason { get; init; }
+    public Dictionary<string, string>? CustomFields { get; init; }
+}
+
+/// <summary>
+/// Every change to a deal from the pages and the API goes through here, so that permissions, validation and
+/// the history log are the same whichever way the change arrives.
+/// </summary>
+public sealed class DealCommands(CrmDbContext db, TimeProvider clock)
+{
+    public async Task<DealCommandResult> CreateAsync(UserAccess actor, DealChanges input, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(input.Title))
+        {
+            return DealCommandResult.Invalid("Title is required.");
+        }
+
+        var stageId = input.StageId;
+        if (stageId is null)
+        {
+            var pipelineId = input.PipelineId
+                ?? await db.Pipelines.OrderByDescending(p => p.IsDefault).ThenBy(p => p.OrderNr).Select(p => (int?)p.Id).FirstOrDefaultAsync(cancellationToken);
+            stageId = await db.Stages.Where(s => s.PipelineId == pipelineId).OrderBy(s => s.OrderNr).Select(s => (int?)s.Id).FirstOrDefaultAsync(cancellationToken);
+            if (stageId is null)
+            {
+                return DealCommandResult.Invalid("The pipeline has no stages.");
+            }
+        }
+
+        var deal = new Deal { Title = input.Title.Trim(), OwnerId = actor.UserId };
+        var error = await ApplyAsync(deal, input with { StageId = stageId }, actor, recordHistory: false, cancellationToken);
+        if (error is not null)
+        {
+            return DealCommandResult.Invalid(error);
+        }
+
+        db.Deals.Add(deal);
+        await db.SaveChangesAsync(cancellationToken);
+        db.DealHistory.Add(new DealHistoryEntry { DealId = deal.Id, At = clock.GetUtcNow(), UserId = actor.UserId, Field = "created", NewValue = deal.Title });
+        await db.SaveChangesAsync(cancellationToken);
+        return DealCommandResult.Ok(deal);
+    }
+
+    public async Task<DealCommandResult> UpdateAsync(UserAccess actor, int dealId, DealChanges changes, CancellationToken cancellationToken = default)
+    {
+        var deal = await db.Deals.FirstOrDefaultAsync(d => d.Id == dealId, cancellationToken);
+        if (deal is null || !actor.CanSee(deal))
+        {
+            return DealCommandResult.NotFound;
+        }
+
+        if (!actor.CanEdit(deal))
+        {
+            return DealCommandResult.Forbidden;
+        }
+
+        var error = await ApplyAsync(deal, changes, actor, recordHistory: true, cancellationToken);
+        if (error is not null)
+        {
+            return DealCommandResult.Invalid(error);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return DealCommandResult.Ok(deal);
+    }
+
+    public Task<DealCommandResult> MoveAsync(UserAccess actor, int dealId, int stageId, CancellationToken cancellationToken = default) =>
+        UpdateAsync(actor, dealId, new DealChanges { StageId = stageId }, cancellationToken);
+
+    public Task<DealCommandResult> MarkWonAsync(UserAccess actor, int dealId, CancellationToken cancellationToken = default) =>
+        UpdateAsync(actor, dealId, new DealChanges { Status = DealStatus.Won }, cancellationToken);
+
+    public Task<DealCommandResult> MarkLostAsync(UserAccess actor, int dealId, string? reason, CancellationToken cancellationToken = default) =>
+        UpdateAsync(actor, dealId, new DealChanges { Status = DealStatus.Lost, LostReason = reason ?? string.Empty }, cancellationToken);
+
+    public Task<DealCommandResult> ReopenAsync(UserAccess actor, int dealId, CancellationToken cancellationToken = default) =>
+        UpdateAsync(actor, dealId, new DealChanges { Status = DealStatus.Open }, cancellationToken);
+
+    public async Task<DealCommandResult> DeleteAsync(UserAccess actor, int dealId, CancellationToken cancellationToken = default)
+    {
+        var deal = await db.Deals.FirstOrDefaultAsync(d => d.Id == dealId, cancellationToken);
+        if (deal is null || !actor.CanSee(deal))
+        {
+            return DealCommandResult.NotFound;
+        }
+
+        if (!actor.Has(Permission.DeleteDeals) || !actor.CanEdit(deal))
+        {
+            return DealCommandResult.Forbidden;
+        }
+
+        var now = clock.GetUtcNow();
+        deal.DeletedAt = now;
+        deal.DeletedById = actor.UserId;
+        db.DealHistory.Add(new DealHistoryEntry { DealId = deal.Id, At = now, UserId = actor.UserId, Field = "deleted", NewValue = now.ToString("u", CultureInfo.InvariantCulture) });
+        await db.SaveChangesAsync(cancellationToken);
+        return DealCommandResult.Ok(deal);
+    }
+
+    public async Task<DealCommandResult> RestoreAsync(UserAccess actor, int dealId, CancellationToken cancellationToken = default)
+    {
+        var deal = await db.Deals.IgnoreQueryFilters().FirstOrDefaultAsync(d => d.Id == dealId, cancellationToken);
+        if (deal is null || !actor.CanSee(deal))
+        {
+            return DealCommandResult.NotFound;
+        }
+
+        if (!actor.Has(Permission.RestoreDeletedDeals))
+        {
+            return DealCommandResult.Forbidden;
+        }
+
+        if (!deal.IsDeleted)
+        {
+            return DealCommandResult.Invalid("The deal is not deleted.");
+        }
+
+        var now = clock.GetUtcNow();
+        if (!deal.IsRestorable(now))
+        {
+            return DealCommandResult.Invalid("Deleted deals can be restored for 30 days only.");
+        }
+
+        deal.DeletedAt = null;
+        deal.DeletedById = null;
+        db.DealHistory.Add(new DealHistoryEntry { DealId = deal.Id, At = now, UserId = actor.UserId, Field = "restored" });
+        await db.SaveChangesAsync(cancellationToken);
+        return DealCommandResult.Ok(deal);
+    }
+
+    private async Task<string?> ApplyAsync(Deal deal, DealChanges c, UserAccess actor, bool recordHistory, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var history = new List<DealHistoryEntry>();
+
+        void Set<T>(string field, T oldValue, T newValue, Action<T> assign)
+        {
+            if (EqualityComparer<T>.Default.Equals(oldValue, newValue))
+            {
+                return;
+            }
+
+            assign(newValue);
+            history.Add(new DealHistoryEntry { DealId = deal.Id, At = now, UserId = actor.UserId, Field = field, OldValue = Format(oldValue), NewValue = Format(newValue) });
+        }
+
+        if (c.Title is not null)
+        {
+            if (string.IsNullOrWhiteSpace(c.Title) || c.Title.Length > 255)
+            {
+                return "Title is required and must be at most 255 characters.";
+            }
+
+            Set("title", deal.Title, c.Title.Trim(), v => deal.Title = v);
+        }
+
+        if (c.ValueAmount is { } amount)
+        {
+            if (amount < 0 || amount > 9_999_999_999_999_999m)
+            {
+                return "Value must be zero or more.";
+            }
+
+            Set("value", deal.ValueAmount, amount, v => deal.ValueAmount = v);
+        }
+
+        if (c.ValueCurrency is not null)
+        {
+            if (!Money.IsValidCurrency(c.ValueCurrency))
+            {
+                return "Currency must be a three-letter ISO code such as EUR.";
+            }
+
+            Set("currency", deal.ValueCurrency, c.ValueCurrency, v => deal.ValueCurrency = v);
+        }
+
+        if (c.ClearExpectedCloseDate || c.ExpectedCloseDate is not null)
+        {
+            Set("expected_close_date", deal.ExpectedCloseDate, c.ClearExpectedCloseDate ? null : c.ExpectedCloseDate, v => deal.ExpectedCloseDate = v);
+        }
+
+        if (c.ClearProbability || c.Probability is not null)
+        {
+            if (c.Probability is < 0 or > 100)
+            {
+                return "Probability must be between 0 and 100.";
+            }
+
+            Set("probability", deal.Probability, c.ClearProbability ? null : c.Probability, v => deal.Probability = v);
+        }
+
+        if (c.OwnerId is { } ownerId && ownerId != deal.OwnerId)
+        {
+            if (!await db.Users.AnyAsync(u => u.Id == ownerId && u.IsActive, cancellationToken))
+            {
+                return "Owner does not exist.";
+            }
+
+            Set("owner_id", deal.OwnerId, ownerId, v => deal.OwnerId = v);
+        }
+
+        if (c.ClearPerson || c.PersonId is not null)
+        {
+            if (c.PersonId is { } personId && !c.ClearPerson && !await db.Persons.AnyAsync(p => p.Id == personId, cancellationToken))
+            {
+                return "Person does not exist.";
+            }
+
+            Set("person_id", deal.PersonId, c.ClearPerson ? null : c.PersonId, v => deal.PersonId = v);
+        }
+
+        if (c.ClearOrganization || c.OrganizationId is not null)
+        {
+            if (c.OrganizationId is { } orgId && !c.ClearOrganization && !await db.Organizations.AnyAsync(o => o.Id == orgId, cancellationToken))
+            {
+                return "Organization does not exist.";
+            }
+
+            Set("org_id", deal.OrganizationId, c.ClearOrganization ? null : c.OrganizationId, v => deal.OrganizationId = v);
+        }
+
+        if (deal.PersonId is null && deal.OrganizationId is null)
+        {
+            return "A deal needs a person or an organization.";
+        }
+
+        if (c.StageId is not null || c.PipelineId is not null)
+        {
+            Stage? stage;
+            if (c.StageId is { } stageId)
+            {
+                stage = await db.Stages.AsNoTracking().FirstOrDefaultAsync(s => s.Id == stageId, cancellationToken);
+                if (stage is null || (c.PipelineId is { } p && p != stage.PipelineId))
+                {
+                    return "Stage does not exist in that pipeline.";
+                }
+            }
+            else
+            {
+                stage = await db.Stages.AsNoTracking().Where(s => s.PipelineId == c.PipelineId).OrderBy(s => s.OrderNr).FirstOrDefaultAsync(cancellationToken);
+                if (stage is null)
+                {
+                    return "Pipeline does not exist.";
+                }
+            }
+
+            Set("pipeline_id", deal.PipelineId, stage.PipelineId, v => deal.PipelineId = v);
+            Set("stage_id", deal.StageId, stage.Id, v => deal.StageId = v);
+        }
+
+        if (c.Visibility is { } visibility)
+        {
+            Set("visible_to", deal.Visibility, visibility, v => deal.Visibility = v);
+        }
+
+        if (c.Labels is not null)
+        {
+            var labels = c.Labels.Select(l => l.Trim()).Where(l => l.Length > 0).Distinct().ToList();
+            if (!labels.SequenceEqual(deal.Labels))
+            {
+                history.Add(new DealHistoryEntry { DealId = deal.Id, At = now, UserId = actor.UserId, Field = "labels", OldValue = string.Join(", ", deal.Labels), NewValue = string.Join(", ", labels) });
+                deal.Labels = labels;
+            }
+        }
+
+        if (c.Status is { } status)
+        {
+            Set("status", deal.Status, status, v => deal.Status = v);
+            switch (status)
+            {
+                case DealStatus.Won:
+                    deal.WonAt ??= now;
+                    deal.LostAt = null;
+                    deal.LostReason = null;
+                    break;
+                case DealStatus.Lost:
+                    deal.LostAt ??= now;
+                    deal.WonAt = null;
+                    Set("lost_reason", deal.LostReason, string.IsNullOrWhiteSpace(c.LostReason) ? null : c.LostReason.Trim(), v => deal.LostReason = v);
+                    break;
+                default:
+                    deal.WonAt = null;
+                    deal.LostAt = null;
+                    deal.LostReason = null;
+                    break;
+            }
+        }
+
+        if (c.CustomFields is { Count: > 0 })
+        {
+            var definitions = await db.CustomFields.AsNoTracking().Where(f => f.Entity == CustomFieldEntity.Deal).ToListAsync(cancellationToken);
+            var values = new Dictionary<string, string>(deal.CustomFields);
+            var error = await CustomFieldValues.ApplyAsync(db, definitions, values, c.CustomFields, cancellationToken);
+            if (error is not null)
+            {
+                return error;
+            }
+
+            foreach (var key in values.Keys.Union(deal.CustomFields.Keys).ToList())
+            {
+                var oldValue = deal.CustomFields.GetValueOrDefault(key);
+                var newValue = values.GetValueOrDefault(key);
+                if (oldValue != newValue)
+                {
+                    history.Add(new DealHistoryEntry { DealId = deal.Id, At = now, UserId = actor.UserId, Field = key, OldValue = oldValue, NewValue = newValue });
+                }
+            }
+
+            deal.CustomFields = values;
+        }
+
+        if (recordHistory)
+        {
+            db.DealHistory.AddRange(history);
+        }
+
+        return null;
+    }
+
+    private static string? Format<T>(T value) => value switch
+    {
+        null => null,
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString(),
+    };
+}
+
+/// <summary>Validates and applies custom field values of deals, persons and organizations (by the field's key).</summary>
+public static class CustomFieldValues
+{
+    public static async Task<string?> ApplyAsync(CrmDbContext db, IReadOnlyCollection<CustomFieldDefinition> definitions, Dictionary<string, string> target, IReadOnlyDictionary<string, string> changes, CancellationToken cancellationToken = default)
+    {
+        foreach (var (key, rawValue) in changes)
+        {
+            var field = definitions.FirstOrDefault(f => f.Key == key);
+            if (field is null)
+            {
+                return $"Unknown custom field '{key}'.";
+            }
+
+            if (field.IsFormula)
+            {
+                return $"'{field.Name}' is a formula field and cannot be set.";
+            }
+
+            var value = rawValue?.Trim() ?? string.Empty;
+            if (value.Length == 0)
+            {
+                target.Remove(key);
+                continue;
+            }
+
+            var error = await ValidateAsync(db, field, value, cancellationToken);
+            if (error is not null)
+            {
+                return error;
+            }
+
+            target[key] = value;
+        }
+
+        return null;
+    }
+
+    private static async Task<string?> ValidateAsync(CrmDbContext db, CustomFieldDefinition field, string value, CancellationToken cancellationToken)
+    {
+        switch (field.Type)
+        {
+            case CustomFieldType.Number or CustomFieldType.Monetary:
+                return decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out _) ? null : $"'{field.Name}' must be a number.";
+            case CustomFieldType.Date:
+                return DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _) ? null : $"'{field.Name}' must be a date (yyyy-MM-dd).";
+            case CustomFieldType.SingleOption:
+                return field.Options.Contains(value) ? null : $"'{field.Name}' must be one of: {string.Join(", ", field.Options)}.";
+            case CustomFieldType.MultipleOptions:
+                return value.Split(',').All(v => field.Options.Contains(v.Trim())) ? null : $"'{field.Name}' must be from: {string.Join(", ", field.Options)}.";
+            case CustomFieldType.PersonReference:
+                return int.TryParse(value, CultureInfo.InvariantCulture, out var personId) && await db.Persons.AnyAsync(p => p.Id == personId, cancellationToken)
+                    ? null : $"'{field.Name}' must be an existing person id.";
+            case CustomFieldType.OrganizationReference:
+                return int.TryParse(value, CultureInfo.InvariantCulture, out var orgId) && await db.Organizations.AnyAsync(o => o.Id == orgId, cancellationToken)
+                    ? null : $"'{field.Name}' must be an existing organization id.";
+            default:
+                return value.Length > 10_000 ? $"'{field.Name}' is too long." : null;
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Text.Json;
+using DealToLead.Core.Crm;
+
+namespace DealToLead.Web.Api;
+
+/// <summary>Offset paging as Pipedrive does it: <c>start</c> and <c>limit</c> in, <c>additional_data.pagination</c> out.</summary>
+public sealed record Paging(int Start, int Limit)
+{
+    public const int MaxLimit = 500;
+
+    public static bool TryCreate(int? start, int? limit, out Paging paging, out IResult? error)
+    {
+        paging = new Paging(start ?? 0, limit ?? 100);
+        error = null;
+        if (paging.Start < 0)
+        {
+            error = ApiResults.BadRequest("start must be zero or more.");
+        }
+        else if (paging.Limit is < 1 or > MaxLimit)
+        {
+            error = ApiResults.BadRequest($"limit must be between 1 and {MaxLimit}.");
+        }
+
+        return error is null;
+    }
+
+    /// <summary>Takes one item more than asked, to know whether there is a next page without a count.</summary>
+    public IResult Page<T>(List<T> rowsPlusOne)
+    {
+        var more = rowsPlusOne.Count > Limit;
+        var data = more ? rowsPlusOne.Take(Limit).ToList() : rowsPlusOne;
+        return ApiResults.Ok(data, new { Pagination = new PaginationInfo(Start, Limit, more, more ? Start + Limit : null) });
+    }
+}
+
+public sealed record PaginationInfo(int Start, int Limit, bool MoreItemsInCollection, int? NextStart);
+
+public static class CrmApiSupport
+{
+    public static IResult ToApiError(this DealCommandResult result, string what = "Deal") => result.Status switch
+    {
+        DealCommandStatus.NotFound => ApiResults.NotFound(what),
+        DealCommandStatus.Forbidden => ApiResults.Forbidden(),
+        _ => ApiResults.BadRequest(result.Error ?? "Invalid input."),
+    };
+
+    /// <summary>Custom field values arrive as JSON strings, numbers or arrays (multiple options) and are stored as text.</summary>
+    public static bool TryReadCustomFields(Dictionary<string, JsonElement>? input, out Dictionary<string, string> values, out string? error)
+    {
+        values = [];
+        error = null;
+        foreach (var (key, element) in input ?? [])
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.Null:
+                    values[key] = string.Empty;
+                    break;
+                case JsonValueKind.String:
+                    values[key] = element.GetString() ?? string.Empty;
+                    break;
+                case JsonValueKind.Number:
+                    values[key] = element.GetDecimal().ToString(CultureInfo.InvariantCulture);
+                    break;
+                case JsonValueKind.Array when element.EnumerateArray().All(e => e.ValueKind is JsonValueKind.String or JsonValueKind.Number):
+                    values[key] = string.Join(',', element.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString() : e.GetRawText()));
+                    break;
+                default:
+                    error = $"Custom field '{key}' must be a string, a number or an array of options.";
+                    return false;
+            }
+        }
+
+        return true;
+    }
+
+    public static int VisibleTo(Visibility visibility) => visibility == Visibility.OwnerOnly ? 1 : 3;
+
+    public static Visibility? ParseVisibleTo(int? visibleTo) => visibleTo switch
+    {
+        1 => Visibility.OwnerOnly,
+        3 => Visibility.EntireCompany,
+        _ => null,
+    };
+}

@@ -1,0 +1,237 @@
+using System.Text.Json;
+using DealToLead.Core.Crm;
+using DealToLead.Core.CustomFields;
+using DealToLead.Core.Data;
+using DealToLead.Web.Auth;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace DealToLead.Web.Api;
+
+public sealed record DealDto(
+    int Id, string Title, decimal Value, string Currency, string Status, string? LostReason, int? Probability, DateOnly? ExpectedCloseDate,
+    int OwnerId, int? PersonId, int? OrgId, int PipelineId, int StageId, int VisibleTo, List<string> Labels,
+    DateTimeOffset AddTime, DateTimeOffset UpdateTime, DateTimeOffset? WonTime, DateTimeOffset? LostTime,
+    bool IsDeleted, DateTimeOffset? DeleteTime, Dictionary<string, object?> CustomFields)
+{
+    public static DealDto From(Deal d, IReadOnlyList<CustomFieldDefinition> fields)
+    {
+        var custom = new Dictionary<string, object?>();
+        foreach (var field in fields)
+        {
+            custom[field.Key] = field.IsFormula
+                ? FormulaEvaluator.Evaluate(field.FormulaExpression ?? string.Empty, d, fields)
+                : d.CustomFields.GetValueOrDefault(field.Key);
+        }
+
+        return new DealDto(d.Id, d.Title, d.ValueAmount, d.ValueCurrency, d.IsDeleted ? "deleted" : d.Status.ToString().ToLowerInvariant(), d.LostReason,
+            d.Probability, d.ExpectedCloseDate, d.OwnerId, d.PersonId, d.OrganizationId, d.PipelineId, d.StageId, CrmApiSupport.VisibleTo(d.Visibility),
+            d.Labels, d.CreatedAt, d.UpdatedAt, d.WonAt, d.LostAt, d.IsDeleted, d.DeletedAt, custom);
+    }
+}
+
+public sealed record DealRequest(
+    string? Title, decimal? Value, string? Currency, string? Status, string? LostReason, int? Probability, DateOnly? ExpectedCloseDate,
+    int? OwnerId, int? PersonId, int? OrgId, int? PipelineId, int? StageId, int? VisibleTo, List<string>? Labels,
+    Dictionary<string, JsonElement>? CustomFields);
+
+public sealed record MailMessageDto(int Id, int? DealId, string From, List<string> To, List<string> Cc, string Subject, DateTimeOffset SentAt, string? MessageId, string LinkedVia, bool HasHtmlBody);
+
+public static class DealsApi
+{
+    public static RouteGroupBuilder MapDealsApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/v2/deals", ListDeals).WithSummary("Deals, filtered and paged; status=deleted lists deleted deals.");
+        api.MapGet("/v2/deals/{id:int}", GetDeal);
+        api.MapPost("/v2/deals", CreateDeal);
+        api.MapPatch("/v2/deals/{id:int}", UpdateDeal);
+        api.MapDelete("/v2/deals/{id:int}", DeleteDeal).WithSummary("Soft delete: restorable for 30 days.");
+        api.MapPost("/v2/deals/{id:int}/restore", RestoreDeal);
+        api.MapPost("/v1/deals/{id:int}/mailMessages", AddMailMessage).WithSummary("Attach a raw RFC 822 (.eml) message sent as the request body.");
+        return api;
+    }
+
+    private static Task<List<CustomFieldDefinition>> DealFieldsAsync(CrmDbContext db, CancellationToken ct) =>
+        db.CustomFields.AsNoTracking().Where(f => f.Entity == CustomFieldEntity.Deal).OrderBy(f => f.OrderNr).ToListAsync(ct);
+
+    private static async Task<IResult> ListDeals(CrmDbContext db, CurrentUser currentUser, string? status, [FromQuery(Name = "owner_id")] int? ownerId, [FromQuery(Name = "person_id")] int? personId, [FromQuery(Name = "org_id")] int? orgId,
+        [FromQuery(Name = "pipeline_id")] int? pipelineId, [FromQuery(Name = "stage_id")] int? stageId, int? start, int? limit, CancellationToken ct)
+    {
+        if (!Paging.TryCreate(start, limit, out var paging, out var error))
+        {
+            return error!;
+        }
+
+        DealListStatus listStatus;
+        switch (status?.ToLowerInvariant())
+        {
+            case null or "" or "all_not_deleted": listStatus = DealListStatus.AllNotDeleted; break;
+            case "open": listStatus = DealListStatus.Open; break;
+            case "won": listStatus = DealListStatus.Won; break;
+            case "lost": listStatus = DealListStatus.Lost; break;
+            case "deleted": listStatus = DealListStatus.Deleted; break;
+            default: return ApiResults.BadRequest("status must be one of open, won, lost, deleted, all_not_deleted.");
+        }
+
+        var access = await currentUser.RequireAccessAsync(ct);
+        var filter = new DealListFilter { Status = listStatus, OwnerId = ownerId, PipelineId = pipelineId, StageId = stageId };
+        var query = filter.Apply(db.Deals.AsNoTracking(), access);
+        if (personId is { } p)
+        {
+            query = query.Where(d => d.PersonId == p);
+        }
+
+        if (orgId is { } o)
+        {
+            query = query.Where(d => d.OrganizationId == o);
+        }
+
+        var deals = await query.OrderBy(d => d.Id).Skip(paging.Start).Take(paging.Limit + 1).ToListAsync(ct);
+        var fields = await DealFieldsAsync(db, ct);
+        return paging.Page(deals.Select(d => DealDto.From(d, fields)).ToList());
+    }
+
+    private static async Task<IResult> GetDeal(int id, CrmDbContext db, CurrentUser currentUser, CancellationToken ct)
+    {
+        var access = await currentUser.RequireAccessAsync(ct);
+        var deal = await db.Deals.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, ct);
+        if (deal is null || !access.CanSee(deal))
+        {
+            return ApiResults.NotFound("Deal");
+        }
+
+        return ApiResults.Ok(DealDto.From(deal, await DealFieldsAsync(db, ct)));
+    }
+
+    private static async Task<IResult> CreateDeal(DealRequest? request, CrmDbContext db, CurrentUser currentUser, DealCommands commands, CancellationToken ct)
+    {
+        if (request is null)
+        {
+            return ApiResults.BadRequest("Send the deal as a JSON object.");
+        }
+
+        if (!TryChanges(request, out var changes, out var error))
+        {
+            return ApiResults.BadRequest(error!);
+        }
+
+        var access = await currentUser.RequireAccessAsync(ct);
+        var result = await commands.CreateAsync(access, changes, ct);
+        if (!result.Succeeded)
+        {
+            return result.ToApiError();
+        }
+
+        return ApiResults.Created(DealDto.From(result.Deal!, await DealFieldsAsync(db, ct)));
+    }
+
+    private static async Task<IResult> UpdateDeal(int id, DealRequest? request, CrmDbContext db, CurrentUser currentUser, DealCommands commands, CancellationToken ct)
+    {
+        if (request is null)
+        {
+            return ApiResults.BadRequest("Send the changes as a JSON object.");
+        }
+
+        if (!TryChanges(request, out var changes, out var error))
+        {
+            return ApiResults.BadRequest(error!);
+        }
+
+        var result = await commands.UpdateAsync(await currentUser.RequireAccessAsync(ct), id, changes, ct);
+        return result.Succeeded ? ApiResults.Ok(DealDto.From(result.Deal!, await DealFieldsAsync(db, ct))) : result.ToApiError();
+    }
+
+    private static async Task<IResult> DeleteDeal(int id, CurrentUser currentUser, DealCommands commands, CancellationToken ct)
+    {
+        var result = await commands.DeleteAsync(await currentUser.RequireAccessAsync(ct), id, ct);
+        return result.Succeeded ? ApiResults.Ok(new { Id = id }) : result.ToApiError();
+    }
+
+    private static async Task<IResult> RestoreDeal(int id, CrmDbContext db, CurrentUser currentUser, DealCommands commands, CancellationToken ct)
+    {
+        var result = await commands.RestoreAsync(await currentUser.RequireAccessAsync(ct), id, ct);
+        return result.Succeeded ? ApiResults.Ok(DealDto.From(result.Deal!, await DealFieldsAsync(db, ct))) : result.ToApiError();
+    }
+
+    private static async Task<IResult> AddMailMessage(int id, HttpRequest request, CrmDbContext db, CurrentUser currentUser, TimeProvider clock, CancellationToken ct)
+    {
+        var access = await currentUser.RequireAccessAsync(ct);
+        var deal = await db.Deals.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, ct);
+        if (deal is null || !access.CanSee(deal))
+        {
+            return ApiResults.NotFound("Deal");
+        }
+
+        if (!access.CanEdit(deal))
+        {
+            return ApiResults.Forbidden();
+        }
+
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, ct);
+        if (buffer.Length == 0)
+        {
+            return ApiResults.BadRequest("Send the raw .eml message as the request body.");
+        }
+
+        buffer.Position = 0;
+        var email = await EmlImport.ParseAsync(buffer, deal.Id, clock.GetUtcNow(), ct);
+        if (email is null)
+        {
+            return ApiResults.BadRequest("The body is not an email message (RFC 822).");
+        }
+
+        db.Emails.Add(email);
+        await db.SaveChangesAsync(ct);
+        return ApiResults.Created(new MailMessageDto(email.Id, email.DealId, email.From, email.To, email.Cc, email.Subject, email.SentAt, email.MessageId,
+            email.LinkedVia.ToString().ToLowerInvariant(), !string.IsNullOrEmpty(email.HtmlBody)));
+    }
+
+    private static bool TryChanges(DealRequest r, out DealChanges changes, out string? error)
+    {
+        changes = new DealChanges();
+        DealStatus? status = null;
+        if (r.Status is not null)
+        {
+            if (!Enum.TryParse<DealStatus>(r.Status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(r.Status, out _))
+            {
+                error = "status must be open, won or lost.";
+                return false;
+            }
+
+            status = parsed;
+        }
+
+        var visibility = CrmApiSupport.ParseVisibleTo(r.VisibleTo);
+        if (r.VisibleTo is not null && visibility is null)
+        {
+            error = "visible_to must be 1 (owner only) or 3 (entire company).";
+            return false;
+        }
+
+        if (!CrmApiSupport.TryReadCustomFields(r.CustomFields, out var custom, out error))
+        {
+            return false;
+        }
+
+        changes = new DealChanges
+        {
+            Title = r.Title,
+            ValueAmount = r.Value,
+            ValueCurrency = r.Currency,
+            ExpectedCloseDate = r.ExpectedCloseDate,
+            Probability = r.Probability,
+            OwnerId = r.OwnerId,
+            PersonId = r.PersonId,
+            OrganizationId = r.OrgId,
+            PipelineId = r.PipelineId,
+            StageId = r.StageId,
+            Visibility = visibility,
+            Labels = r.Labels,
+            Status = status,
+            LostReason = r.LostReason,
+            CustomFields = custom,
+        };
+        return true;
+    }
+}

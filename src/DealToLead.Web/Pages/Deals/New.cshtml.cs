@@ -1,0 +1,45 @@
+using DealToLead.Core.Crm;
+using DealToLead.Core.Data;
+using DealToLead.Web.Auth;
+using DealToLead.Web.Pages.Crm;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace DealToLead.Web.Pages.Deals;
+
+public class NewModel(CrmDbContext db, CurrentUser currentUser, DealCommands commands) : PageModel
+{
+    [BindProperty]
+    public DealFormInput Input { get; set; } = new();
+
+    public DealFormChoices Choices { get; private set; } = null!;
+    public Dictionary<string, string> CustomValues { get; private set; } = [];
+    public string? Error { get; private set; }
+
+    public async Task OnGetAsync(int? pipelineId)
+    {
+        var access = await currentUser.RequireAccessAsync();
+        Choices = await DealFormChoices.LoadAsync(db);
+        var pipeline = Choices.Pipelines.FirstOrDefault(p => p.Id == pipelineId) ?? Choices.Pipelines.FirstOrDefault();
+        Input = new DealFormInput { OwnerId = access.UserId, StageId = pipeline?.Stages.FirstOrDefault()?.Id ?? 0 };
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        var access = await currentUser.RequireAccessAsync();
+        Choices = await DealFormChoices.LoadAsync(db);
+        CustomValues = CustomFieldForm.Read(Request.Form, Choices.Fields);
+        var changes = Input.ToChanges(CustomValues.Where(v => v.Value.Length > 0).ToDictionary());
+        var result = ModelState.IsValid
+            ? await commands.CreateAsync(access, changes)
+            : DealCommandResult.Invalid("Check the values.");
+        if (!result.Succeeded)
+        {
+            Error = result.Error;
+            return Page();
+        }
+
+        TempData["Flash"] = "Deal created.";
+        return Redirect($"/deals/{result.Deal!.Id}");
+    }
+}
