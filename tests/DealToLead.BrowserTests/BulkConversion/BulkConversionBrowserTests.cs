@@ -6,7 +6,7 @@ namespace DealToLead.BrowserTests.BulkConversion;
 
 public class BulkConversionBrowserTests(BrowserApp app) : BrowserTest(app)
 {
-    [Fact(Skip = "enabled when the deal list lands")]
+    [Fact]
     public Task Three_selected_deals_are_confirmed_and_converted_with_visible_progress() => RunAsync(nameof(Three_selected_deals_are_confirmed_and_converted_with_visible_progress), async page =>
     {
         var data = await BulkTestData.CreateAsync(App);
@@ -29,7 +29,7 @@ public class BulkConversionBrowserTests(BrowserApp app) : BrowserTest(app)
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Open lead" })).ToHaveCountAsync(3);
     });
 
-    [Fact(Skip = "enabled when the deal list lands")]
+    [Fact]
     public Task Filter_results_are_converted_from_the_more_actions_menu() => RunAsync(nameof(Filter_results_are_converted_from_the_more_actions_menu), async page =>
     {
         var data = await BulkTestData.CreateAsync(App);

@@ -95,23 +95,6 @@ public partial class CrmBrowserTests(BrowserApp app) : BrowserTest(app)
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Oops deleted" })).ToBeVisibleAsync();
     });
 
-    /// <summary>
-    /// The drop bar only appears once a drag has started, so Playwright's DragTo (which waits for the target first)
-    /// cannot reach it; the mouse steps below are what a user does.
-    /// </summary>
-    private static async Task DragOntoBarAsync(IPage page, ILocator card, string target)
-    {
-        var box = (await card.BoundingBoxAsync())!;
-        await page.Mouse.MoveAsync(box.X + (box.Width / 2), box.Y + 10);
-        await page.Mouse.DownAsync();
-        await page.Mouse.MoveAsync(box.X + (box.Width / 2) + 20, box.Y + 30, new() { Steps = 5 });
-        var drop = page.Locator(".drop-target", new() { HasText = target });
-        await Assertions.Expect(drop).ToBeVisibleAsync();
-        var dropBox = (await drop.BoundingBoxAsync())!;
-        await page.Mouse.MoveAsync(dropBox.X + (dropBox.Width / 2), dropBox.Y + (dropBox.Height / 2), new() { Steps = 10 });
-        await page.Mouse.UpAsync();
-    }
-
     [GeneratedRegex(@"/deals\?.*search=alpha.*minValue=1000|/deals\?.*minValue=1000.*search=alpha")]
     private static partial Regex FilterUrl();
 }

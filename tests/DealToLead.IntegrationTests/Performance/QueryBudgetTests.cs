@@ -38,13 +38,14 @@ public sealed class QueryBudgetTests(DealToLeadApp app) : AppTest(app)
         first.Should().BeLessThanOrEqualTo(3, "token lookup, access check and the user row");
     }
 
-    [Fact(Skip = "enabled when the page lands")]
+    [Fact]
     public async Task The_leads_inbox_issues_as_many_commands_for_a_full_page_as_for_three_leads()
     {
         var counter = new CountingInterceptor();
         using var host = App.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<IInterceptor>(counter)));
         using var client = await SignInAsync(host);
         await AddLeadsAsync(3, first: 0);
+        await CountAsync(counter, client, InboxUrl); // the first request of a host loads what it caches
         var forFew = await CountAsync(counter, client, InboxUrl);
 
         await AddLeadsAsync(60, first: 3);
@@ -54,7 +55,7 @@ public sealed class QueryBudgetTests(DealToLeadApp app) : AppTest(app)
         forFew.Should().BeLessThanOrEqualTo(PageBudget);
     }
 
-    [Fact(Skip = "enabled when the page lands")]
+    [Fact]
     public async Task The_pipeline_board_issues_as_many_commands_for_eighty_deals_as_for_three()
     {
         var counter = new CountingInterceptor();
@@ -63,6 +64,7 @@ public sealed class QueryBudgetTests(DealToLeadApp app) : AppTest(app)
         var pipelineId = await CreatePipelineAsync(stages: 8);
         await AddDealsAsync(pipelineId, 3, first: 0);
         var url = string.Format(System.Globalization.CultureInfo.InvariantCulture, BoardUrl, pipelineId);
+        await CountAsync(counter, client, url); // the first request of a host loads what it caches
         var forFew = await CountAsync(counter, client, url);
 
         await AddDealsAsync(pipelineId, 80, first: 3);
