@@ -29,7 +29,7 @@ public static class Endpoints
     public const string BulkJob = "/api/v2/conversion-jobs/{0}";
     public const string FailedStatus = "failed";
 
-    public const string LeadsInbox = "/leads?source=Deal&sort=created&page={0}";
+    public const string LeadsInbox = "/leads?source=Deal&sort=Created&p={0}";
 
     public const string PipelineBoard = "/pipeline?pipelineId={0}";
 
