@@ -29,7 +29,7 @@ public sealed class DatabaseOutageSoakTests(ITestOutputHelper output)
         await using var app = await AppProcess.StartAsync("db-outage", SoakSettings.App(database.ConnectionString, smtp.Port));
 
         var queue = new ConcurrentQueue<int>(dealIds);
-        var responses = new ConcurrentBag<(TimedResponse Response, bool DuringOutage)>();
+        var responses = new ConcurrentBag<(TimedResponse Response, bool DuringOutage, DateTimeOffset At)>();
         var settled = 0;
         var outageOn = 0;
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(6));
@@ -39,7 +39,7 @@ public sealed class DatabaseOutageSoakTests(ITestOutputHelper output)
             while (!stop.IsCancellationRequested && queue.TryDequeue(out var dealId))
             {
                 var response = await client.ConvertAsync(dealId);
-                responses.Add((response, Volatile.Read(ref outageOn) == 1));
+                responses.Add((response, Volatile.Read(ref outageOn) == 1, DateTimeOffset.UtcNow));
                 if (response.Status is HttpStatusCode.OK or HttpStatusCode.Conflict)
                 {
                     // 409 "already converted" follows a 503 whose transaction had committed before the connection was cut.
@@ -64,6 +64,7 @@ public sealed class DatabaseOutageSoakTests(ITestOutputHelper output)
         await Task.Delay(Outage);
         Volatile.Write(ref outageOn, 0);
         await PostgresServer.StartAsync(options);
+        var backAt = DateTimeOffset.UtcNow;
         var recovery = await TimeUntilHealthyAsync(app.BaseAddress, TimeSpan.FromSeconds(30));
         output.WriteLine($"PostgreSQL stopped after {settledAtStop} conversions for {Outage.TotalSeconds} s; app healthy {recovery.TotalSeconds:F1} s after it was back");
 
@@ -74,10 +75,11 @@ public sealed class DatabaseOutageSoakTests(ITestOutputHelper output)
         var unavailable = all.Where(r => r.Response.Status == HttpStatusCode.ServiceUnavailable).ToList();
         var unexpected = all.Where(r => r.Response.Status is not (HttpStatusCode.OK or HttpStatusCode.Conflict or HttpStatusCode.ServiceUnavailable)).ToList();
         var slowest503 = unavailable.Count == 0 ? TimeSpan.Zero : unavailable.Max(r => r.Response.Elapsed);
+        var firstConversionAfter = all.Where(r => r.Response.Status == HttpStatusCode.OK && r.At > backAt).Select(r => r.At - backAt).DefaultIfEmpty(TimeSpan.MaxValue).Min();
         var slowestDuringOutage = all.Where(r => r.DuringOutage).Select(r => r.Response.Elapsed).DefaultIfEmpty().Max();
         new SoakFigures("db-outage", SoakClient.RequestsTried - requestsBefore, FaultsInjected: 1, audit.ItemsChecked + dealIds.Count, audit.Lost + audit.Misplaced, audit.Duplicated,
             $"PostgreSQL down {Outage.TotalSeconds:F0} s under {Clients} clients; {unavailable.Count} answered 503 (slowest {slowest503.TotalSeconds:F1} s), "
-            + $"{unexpected.Count} other errors; recovered {recovery.TotalSeconds:F1} s after restart; {audit.Misplaced} partial").Report(output);
+            + $"{unexpected.Count} other errors; healthy {recovery.TotalSeconds:F1} s and converting {firstConversionAfter.TotalSeconds:F1} s after PostgreSQL was back; {audit.Misplaced} partial").Report(output);
 
         unexpected.Select(r => $"{r.Response.Status?.ToString() ?? r.Response.Error} after {r.Response.Elapsed.TotalSeconds:F1} s: {r.Response.Body}")
             .Should().BeEmpty("every answer is a conversion, 'already converted' after a lost acknowledgement, or a clear 503");
@@ -86,6 +88,7 @@ public sealed class DatabaseOutageSoakTests(ITestOutputHelper output)
         slowest503.Should().BeLessThan(MaxAnswerTime, "an outage is answered quickly, not with a hang");
         slowestDuringOutage.Should().BeLessThan(MaxAnswerTime);
         recovery.Should().BeLessThan(MaxRecovery, "the app recovers by itself once PostgreSQL is back");
+        firstConversionAfter.Should().BeLessThan(MaxRecovery, "conversions succeed again without restarting the app");
         audit.Converted.Should().Be(Deals);
         audit.Lost.Should().Be(0);
         audit.Duplicated.Should().Be(0);

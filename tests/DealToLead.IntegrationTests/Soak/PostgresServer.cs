@@ -35,6 +35,8 @@ public static partial class PostgresServer
 
         await PgCtlAsync("-D", DataDirectory, "-l", Path.Combine(DataDirectory, "server.log"), "-w", "-t", "60",
             "-o", string.Join(' ', arguments.Select(a => $"\"{a}\"")), "start");
+        // The test process's own pooled connections died with the old server.
+        Npgsql.NpgsqlConnection.ClearAllPools();
     }
 
     private static async Task PgCtlAsync(params string[] arguments)

@@ -40,6 +40,8 @@ public sealed class SoakDatabase : IAsyncDisposable
             INSERT INTO pipelines (name, order_nr, is_default) VALUES ('Soak', 0, TRUE);
             INSERT INTO stages (pipeline_id, name, order_nr, deal_probability)
             SELECT id, 'Qualified', 1, 20 FROM pipelines WHERE name = 'Soak';
+            INSERT INTO organizations (name, owner_id, created_at, updated_at)
+            SELECT 'Soak Org', id, now(), now() FROM users WHERE email = 'rep@dealtolead.local';
             """);
         return database;
     }
@@ -51,10 +53,11 @@ public sealed class SoakDatabase : IAsyncDisposable
         await using var command = dataSource.CreateCommand("""
             WITH stage AS (SELECT s.id, s.pipeline_id FROM stages s JOIN pipelines p ON p.id = s.pipeline_id WHERE p.name = 'Soak'),
                  owner AS (SELECT id FROM users WHERE email = $1),
+                 organization AS (SELECT min(id) AS id FROM organizations WHERE name = 'Soak Org'),
                  inserted AS (
-                    INSERT INTO deals (title, value_amount, value_currency, status, owner_id, pipeline_id, stage_id, visibility, labels, created_at, updated_at)
-                    SELECT $2 || ' ' || lpad(i::text, 5, '0'), 1000 + i, 'EUR', 'Open', owner.id, stage.pipeline_id, stage.id, 'EntireCompany', ARRAY[]::text[], now(), now()
-                    FROM generate_series(1, $3) i, stage, owner
+                    INSERT INTO deals (title, value_amount, value_currency, status, owner_id, organization_id, pipeline_id, stage_id, visibility, labels, created_at, updated_at)
+                    SELECT $2 || ' ' || lpad(i::text, 5, '0'), 1000 + i, 'EUR', 'Open', owner.id, organization.id, stage.pipeline_id, stage.id, 'EntireCompany', ARRAY[]::text[], now(), now()
+                    FROM generate_series(1, $3) i, stage, owner, organization
                     RETURNING id, owner_id),
                  activities AS (
                     INSERT INTO activities (type, subject, due_date, owner_id, done, done_at, deal_id, created_at)
