@@ -25,6 +25,9 @@ public sealed partial class BulkConversionWorker(
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(60);
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long a claim holds without renewal: how soon a crashed instance's job is resumed (<c>BulkConversion:LeaseSeconds</c>).</summary>
+    public TimeSpan Lease => TimeSpan.FromSeconds(configuration.GetValue("BulkConversion:LeaseSeconds", LeaseDuration.TotalSeconds));
+
     public string InstanceId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -100,7 +103,7 @@ public sealed partial class BulkConversionWorker(
         // one is taking, and the lease it sets keeps everyone else away until it expires.
         var claimed = await db.Database.SqlQuery<Guid>($"""
             UPDATE bulk_conversion_jobs
-            SET status = 'Running', leased_by = {instanceId}, leased_until = {now + LeaseDuration}
+            SET status = 'Running', leased_by = {instanceId}, leased_until = {now + Lease}
             WHERE id = (
                 SELECT id FROM bulk_conversion_jobs
                 WHERE status <> 'Completed' AND (leased_until IS NULL OR leased_until < {now})
@@ -208,7 +211,7 @@ public sealed partial class BulkConversionWorker(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
-        var leasedUntil = clock.GetUtcNow() + LeaseDuration;
+        var leasedUntil = clock.GetUtcNow() + Lease;
         var updated = await db.BulkConversionJobs
             .Where(j => j.Id == jobId && j.LeasedBy == instanceId && j.Status == BulkJobStatus.Running)
             .ExecuteUpdateAsync(s => s

@@ -108,7 +108,7 @@ public sealed partial class OutboxEmailSender(
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                var delay = RetryDelay(email.Attempts);
+                var delay = RetryDelay(email.Attempts, ConfiguredDelay("Email:FirstRetrySeconds", FirstRetryDelay), ConfiguredDelay("Email:MaxRetrySeconds", MaxRetryDelay));
                 email.NextAttemptAt = clock.GetUtcNow() + delay;
                 email.LastError = Truncate($"{exception.GetType().Name}: {exception.Message}", 2000);
                 LogDeliveryFailed(email.Id, email.Attempts, delay, exception.Message);
@@ -120,11 +120,16 @@ public sealed partial class OutboxEmailSender(
         });
     }
 
-    public static TimeSpan RetryDelay(int attempts)
+    public static TimeSpan RetryDelay(int attempts) => RetryDelay(attempts, FirstRetryDelay, MaxRetryDelay);
+
+    public static TimeSpan RetryDelay(int attempts, TimeSpan firstDelay, TimeSpan maxDelay)
     {
-        var seconds = FirstRetryDelay.TotalSeconds * Math.Pow(2, Math.Max(0, attempts - 1));
-        return seconds >= MaxRetryDelay.TotalSeconds ? MaxRetryDelay : TimeSpan.FromSeconds(seconds);
+        var seconds = firstDelay.TotalSeconds * Math.Pow(2, Math.Max(0, attempts - 1));
+        return seconds >= maxDelay.TotalSeconds ? maxDelay : TimeSpan.FromSeconds(seconds);
     }
+
+    private TimeSpan ConfiguredDelay(string key, TimeSpan fallback) =>
+        TimeSpan.FromSeconds(configuration.GetValue(key, fallback.TotalSeconds));
 
     /// <summary>The Message-Id is derived from the outbox id, so should a crash ever resend an email, the copies are recognisably one message.</summary>
     public static string MessageIdFor(Guid outboxId, MailboxAddress from) =>
