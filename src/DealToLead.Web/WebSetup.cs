@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Serilog;
 using Serilog.Formatting.Compact;
@@ -178,14 +179,8 @@ public static class WebSetup
     private static async Task HandleUnhandledException(HttpContext context)
     {
         var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-        // The database being unreachable is an outage, not a bug: say so with 503 rather than a generic 500.
-        var unavailable = exception is NpgsqlException or TimeoutException
-            || exception?.InnerException is NpgsqlException or TimeoutException;
-        var status = unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status500InternalServerError;
-        var message = unavailable
-            ? "The database is unavailable right now. Please try again in a moment."
-            : "Something went wrong on our side. The error has been logged.";
-        if (unavailable)
+        var (status, heading, message) = Classify(exception);
+        if (status == StatusCodes.Status503ServiceUnavailable)
         {
             context.Response.Headers.RetryAfter = "5";
         }
@@ -200,6 +195,44 @@ public static class WebSetup
         context.Response.ContentType = "text/html; charset=utf-8";
         await context.Response.WriteAsync(
             $"<!doctype html><html lang=\"en\"><head><title>DealToLead</title><link rel=\"stylesheet\" href=\"/css/site.css\"></head>"
-            + $"<body><main class=\"error-page\"><h1>{(unavailable ? "Service unavailable" : "Something went wrong")}</h1><p>{message}</p><p><a href=\"/\">Back to DealToLead</a></p></main></body></html>");
+            + $"<body><main class=\"error-page\"><h1>{heading}</h1><p>{message}</p><p><a href=\"/\">Back to DealToLead</a></p></main></body></html>");
+    }
+
+    /// <summary>
+    /// An unreachable database is an outage (503, try again), two people changing the same record is a conflict
+    /// (409, reload), a value the database cannot store is bad input (400), and only the rest is our bug (500).
+    /// </summary>
+    internal static (int Status, string Heading, string Message) Classify(Exception? exception) => exception switch
+    {
+        DbUpdateConcurrencyException =>
+            (StatusCodes.Status409Conflict, "Changed by someone else", "Someone else changed or deleted this record at the same moment. Reload it and try again."),
+        DbUpdateException { InnerException: PostgresException { SqlState: var state } } when state.StartsWith("23", StringComparison.Ordinal) =>
+            (StatusCodes.Status409Conflict, "Conflicting change", "The change conflicts with related data that changed at the same moment. Reload and try again."),
+        // Data exceptions (22xxx), e.g. a NUL character PostgreSQL cannot store in text: the input's fault.
+        DbUpdateException { InnerException: PostgresException { SqlState: var state } } when state.StartsWith("22", StringComparison.Ordinal) =>
+            (StatusCodes.Status400BadRequest, "Invalid input", "The input contains a character or value that cannot be stored (for example a NUL character)."),
+        _ when IsOutage(exception) =>
+            (StatusCodes.Status503ServiceUnavailable, "Service unavailable", "The database is unavailable right now. Please try again in a moment."),
+        _ => (StatusCodes.Status500InternalServerError, "Something went wrong", "Something went wrong on our side. The error has been logged."),
+    };
+
+    private static bool IsOutage(Exception? exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            switch (current)
+            {
+                case PostgresException postgres:
+                    // Connection failures (08), server shutting down (57P) and exhausted resources (53); other
+                    // server errors are answers from a working database.
+                    return postgres.SqlState.StartsWith("08", StringComparison.Ordinal)
+                        || postgres.SqlState.StartsWith("57P", StringComparison.Ordinal)
+                        || postgres.SqlState.StartsWith("53", StringComparison.Ordinal);
+                case NpgsqlException or TimeoutException:
+                    return true;
+            }
+        }
+
+        return false;
     }
 }

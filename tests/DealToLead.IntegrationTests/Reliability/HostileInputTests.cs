@@ -71,6 +71,11 @@ public partial class HostileInputTests(DealToLeadApp app, ITestOutputHelper outp
             output.WriteLine(problem);
         }
 
+        foreach (var error in App.Log.Lines.Where(l => l.Contains("Exception:", StringComparison.Ordinal)).Take(3))
+        {
+            output.WriteLine(error[..Math.Min(error.Length, 3000)]);
+        }
+
         problems.Should().BeEmpty();
         violations.Should().BeEmpty();
     }
