@@ -57,29 +57,6 @@ public abstract class ConversionTestBase(DealToLeadApp app) : AppTest(app)
 
     protected sealed record ItemOwnership(int UpcomingOnDeal, int DoneOnDeal, int NotesOnDeal, int EmailsOnDeal, int ActivitiesOnLead, int NotesOnLead, int EmailsOnLead, int Invoices, int History);
 
-    protected sealed class CommandCounter : DbCommandInterceptor
-    {
-        public int Count { get; private set; }
-
-        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-        {
-            Count++;
-            return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
-        }
-
-        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-        {
-            Count++;
-            return base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
-        }
-
-        public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
-        {
-            Count++;
-            return base.ScalarExecutingAsync(command, eventData, result, cancellationToken);
-        }
-    }
-
     /// <summary>Throws when a command touching the given table runs: a crash in the middle of a conversion.</summary>
     protected sealed class FailOnTable(string table) : DbCommandInterceptor
     {

@@ -253,7 +253,7 @@ public class DealToLeadConversionTests(DealToLeadApp app) : ConversionTestBase(a
 
         async Task<int> CountCommandsAsync(int dealId)
         {
-            var counter = new CommandCounter();
+            var counter = new SqlCommandCounter();
             await using var db = NewContext(counter);
             (await new DealConversionService(db, TimeProvider.System).ConvertDealToLeadAsync(access, dealId))!.Succeeded.Should().BeTrue();
             return counter.Count;
