@@ -132,6 +132,7 @@ public sealed partial class BulkConversionWorker(
         }
 
         var done = 0;
+        var renewedAt = DateTimeOffset.MinValue;
         foreach (var item in pending)
         {
             if (maxItems is { } max && done >= max)
@@ -139,13 +140,25 @@ public sealed partial class BulkConversionWorker(
                 return false;
             }
 
-            if (!await RenewLeaseAsync(jobId, instanceId, cancellationToken))
+            // Renewing is a durable commit; a third of the lease is plenty of margin, and each item's outcome
+            // update below already checks that the lease is still ours.
+            if (clock.GetUtcNow() - renewedAt > Lease / 3)
+            {
+                if (!await RenewLeaseAsync(jobId, instanceId, cancellationToken))
+                {
+                    LogLeaseLost(jobId, instanceId);
+                    return false;
+                }
+
+                renewedAt = clock.GetUtcNow();
+            }
+
+            if (!await ConvertItemAsync(actor, item, instanceId, cancellationToken))
             {
                 LogLeaseLost(jobId, instanceId);
                 return false;
             }
 
-            await ConvertItemAsync(actor, item, cancellationToken);
             done++;
         }
 
@@ -159,7 +172,8 @@ public sealed partial class BulkConversionWorker(
         return true;
     }
 
-    private async Task ConvertItemAsync(UserAccess? actor, BulkConversionJobItem item, CancellationToken cancellationToken)
+    /// <summary>Converts one deal and records its outcome; false when the job's lease is no longer ours.</summary>
+    private async Task<bool> ConvertItemAsync(UserAccess? actor, BulkConversionJobItem item, string instanceId, CancellationToken cancellationToken)
     {
         BulkItemOutcome outcome;
         Guid? leadId = null;
@@ -197,12 +211,24 @@ public sealed partial class BulkConversionWorker(
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
-            await db.BulkConversionJobItems
-                .Where(i => i.Id == item.Id)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(i => i.Outcome, outcome)
-                    .SetProperty(i => i.LeadId, leadId)
-                    .SetProperty(i => i.Reason, reason == null ? null : reason.Length > 500 ? reason.Substring(0, 500) : reason), cancellationToken);
+            return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                // The conversion itself committed durably; its outcome can always be read again by the item's
+                // conversion id, so recording it need not wait for a WAL flush.
+                await db.Database.ExecuteSqlRawAsync("SET LOCAL synchronous_commit TO OFF", cancellationToken);
+                await db.BulkConversionJobItems
+                    .Where(i => i.Id == item.Id)
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(i => i.Outcome, outcome)
+                        .SetProperty(i => i.LeadId, leadId)
+                        .SetProperty(i => i.Reason, reason == null ? null : reason.Length > 500 ? reason.Substring(0, 500) : reason), cancellationToken);
+                var stillOurs = await db.BulkConversionJobs
+                    .Where(j => j.Id == item.JobId && j.LeasedBy == instanceId && j.Status == BulkJobStatus.Running)
+                    .ExecuteUpdateAsync(s => s.SetProperty(j => j.Processed, j => j.Processed + 1), cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return stillOurs == 1;
+            });
         }
     }
 

@@ -55,10 +55,20 @@ public class DealToLeadApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Empties every table, then puts back the reference rows and the four demo users.</summary>
     public async Task ResetAsync()
     {
-        await using (var connection = new NpgsqlConnection(ConnectionString))
+        // The app's background workers may hold row locks from the previous test's job at this moment.
+        for (var attempt = 1; ; attempt++)
         {
-            await connection.OpenAsync();
-            await _respawner!.ResetAsync(connection);
+            try
+            {
+                await using var connection = new NpgsqlConnection(ConnectionString);
+                await connection.OpenAsync();
+                await _respawner!.ResetAsync(connection);
+                break;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < 5)
+            {
+                await Task.Delay(100 * attempt);
+            }
         }
 
         await using var scope = Services.CreateAsyncScope();
