@@ -1,4 +1,5 @@
 using DealToLead.Infrastructure.Seeding;
+using DealToLead.IntegrationTests.BulkConversion;
 using DealToLead.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -13,11 +14,16 @@ public sealed class BrowserApp : DealToLeadApp
     private IPlaywright? _playwright;
 
     public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>A real SMTP server in the test process; the app sends its confirmation emails here.</summary>
+    public FakeSmtpServer Smtp { get; } = new();
     public string BaseUrl { get; private set; } = string.Empty;
 
     public override async Task InitializeAsync()
     {
         UseKestrel(0);
+        Smtp.Start();
+        Settings["Smtp:Port"] = Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await base.InitializeAsync();
         StartServer();
         BaseUrl = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("[::1]", "127.0.0.1", StringComparison.Ordinal);
@@ -39,6 +45,7 @@ public sealed class BrowserApp : DealToLeadApp
             _playwright.Dispose();
         }
 
+        await Smtp.StopAsync();
         await base.DisposeAsync();
     }
 }

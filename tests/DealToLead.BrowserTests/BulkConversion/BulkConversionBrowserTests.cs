@@ -27,7 +27,23 @@ public class BulkConversionBrowserTests(BrowserApp app) : BrowserTest(app)
         await page.WaitForURLAsync("**/conversions/**");
         await Assertions.Expect(page.GetByTestId("bulk-summary")).ToContainTextAsync("3 converted", new() { Timeout = 30_000 });
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Open lead" })).ToHaveCountAsync(3);
+        (await WaitForEmailAsync(DemoUsers.Rep.Email, "3 deals converted to leads")).Should().BeTrue("the confirmation email reaches the SMTP server");
     });
+
+    private async Task<bool> WaitForEmailAsync(string to, string subject)
+    {
+        for (var attempt = 0; attempt < 150; attempt++)
+        {
+            if (App.Smtp.Messages.Any(m => m.To.Mailboxes.Any(b => b.Address == to) && (m.Subject ?? string.Empty).StartsWith(subject, StringComparison.Ordinal)))
+            {
+                return true;
+            }
+
+            await Task.Delay(200);
+        }
+
+        return false;
+    }
 
     [Fact]
     public Task Filter_results_are_converted_from_the_more_actions_menu() => RunAsync(nameof(Filter_results_are_converted_from_the_more_actions_menu), async page =>
