@@ -2,16 +2,22 @@
 # The benchmark in one command: Release build, a private PostgreSQL (same settings as run.sh, fsync on), a seeded
 # database at scale, pgbench's ceiling, the app, the scenarios. Prints a table and writes bench/results/latest.json.
 # Everything it starts is stopped on exit. --quick: smaller data, shorter runs (under 3 minutes).
+# --trace: also samples the app's CPU with dotnet-trace and its runtime counters with dotnet-counters during the
+# scenarios (.data/bench-logs/app.nettrace, app.speedscope.json, counters.csv) and prints the top methods.
+# BENCH_ONLY=inbox,board,list,conversion,bulk runs only those scenarios (after the ceilings).
 # Ports: BENCH_PG_PORT (55434), BENCH_APP_PORT (5090).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 QUICK=""
-case "${1:-}" in
-    --quick) QUICK="--quick" ;;
-    "") ;;
-    *) die "usage: scripts/bench.sh [--quick]" ;;
-esac
+TRACE=""
+for arg in "$@"; do
+    case "$arg" in
+        --quick) QUICK="--quick" ;;
+        --trace) TRACE=1 ;;
+        *) die "usage: scripts/bench.sh [--quick] [--trace]" ;;
+    esac
+done
 
 PG_PORT="${BENCH_PG_PORT:-55434}"
 APP_PORT="${BENCH_APP_PORT:-5090}"
@@ -22,6 +28,7 @@ PGBENCH_SECONDS=30
 [ -n "$QUICK" ] && PGBENCH_SECONDS=10
 started=$SECONDS
 APP_PID=""
+PROFILER_PIDS=()
 
 command -v curl >/dev/null || apt_install curl ca-certificates
 ensure_postgres
@@ -30,6 +37,10 @@ port_in_use "$APP_PORT" && die "port $APP_PORT is in use; set BENCH_APP_PORT"
 
 cleanup() {
     trap - INT TERM EXIT
+    for pid in "${PROFILER_PIDS[@]}"; do
+        kill -INT "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
     if [ -n "$APP_PID" ]; then
         kill "$APP_PID" 2>/dev/null || true
         wait "$APP_PID" 2>/dev/null || true
@@ -80,8 +91,27 @@ log "starting DealToLead (Release) on 127.0.0.1:$APP_PORT"
 APP_PID=$!
 wait_for_url "http://127.0.0.1:$APP_PORT/healthz" 120 || { tail -30 "$LOGS/app.log" >&2; die "the app did not become healthy"; }
 
+if [ -n "$TRACE" ]; then
+    (cd "$ROOT" && dotnet tool restore >/dev/null)
+    # The dotnet host execs the app, so the pid we started is the runtime's own.
+    (cd "$ROOT" && exec dotnet dotnet-trace collect -p "$APP_PID" --profile dotnet-sampled-thread-time --format Speedscope \
+        -o "$LOGS/app.nettrace") >"$LOGS/trace.log" 2>&1 &
+    PROFILER_PIDS+=($!)
+    (cd "$ROOT" && exec dotnet dotnet-counters collect -p "$APP_PID" --refresh-interval 1 --format csv \
+        --counters System.Runtime,Microsoft.AspNetCore.Hosting,Npgsql -o "$LOGS/counters.csv") >"$LOGS/counters.log" 2>&1 &
+    PROFILER_PIDS+=($!)
+    sleep 3
+fi
+
 log "running the scenarios"
 dotnet "$BENCH_DLL" run --base-url "http://127.0.0.1:$APP_PORT" --connection "$CS" --pgbench-tps "$TPS" \
-    --app-pid "$APP_PID" --out "$OUT" $QUICK
+    --app-pid "$APP_PID" --out "$OUT" $QUICK ${BENCH_ONLY:+--only "$BENCH_ONLY"}
+
+if [ -n "$TRACE" ]; then
+    for pid in "${PROFILER_PIDS[@]}"; do kill -INT "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+    PROFILER_PIDS=()
+    log "top methods by inclusive time ($LOGS/app.nettrace; open app.speedscope.json in speedscope.app for the flame graph)"
+    (cd "$ROOT" && dotnet dotnet-trace report "$LOGS/app.nettrace" topN -n 40 --inclusive) || true
+fi
 
 log "benchmark took $((SECONDS - started)) s (load average now: $(cut -d' ' -f1-3 /proc/loadavg)); app log: $LOGS/app.log"

@@ -4,6 +4,7 @@ using DealToLead.Bench;
 // Usage:
 //   seed --connection <cs> [--quick]
 //   run --base-url <url> --connection <cs> --pgbench-tps <n> --app-pid <pid> --out bench/results/latest.json [--quick]
+//       [--only inbox,board,list,conversion,bulk]   (the ceilings always run: every ratio needs them)
 if (args.Length == 0 || args[0] is not ("seed" or "run"))
 {
     Console.Error.WriteLine("usage: DealToLead.Bench seed --connection <cs> [--quick]");
@@ -42,5 +43,6 @@ using var scenarios = new Scenarios(new RunOptions(
     double.Parse(options.GetValueOrDefault("pgbench-tps", "0"), CultureInfo.InvariantCulture),
     options.TryGetValue("app-pid", out var pid) ? int.Parse(pid, CultureInfo.InvariantCulture) : null,
     options.GetValueOrDefault("out", "bench/results/latest.json"),
-    quick));
+    quick,
+    options.TryGetValue("only", out var only) ? only.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal) : null));
 return await scenarios.RunAsync();

@@ -10,7 +10,7 @@ using Npgsql;
 
 namespace DealToLead.Bench;
 
-public sealed record RunOptions(Uri BaseUrl, string ConnectionString, double PgbenchTps, int? AppPid, string OutPath, bool Quick)
+public sealed record RunOptions(Uri BaseUrl, string ConnectionString, double PgbenchTps, int? AppPid, string OutPath, bool Quick, IReadOnlySet<string>? Only = null)
 {
     public TimeSpan WarmUp => TimeSpan.FromSeconds(Quick ? 1 : 3);
 
@@ -52,11 +52,17 @@ public sealed partial class Scenarios(RunOptions options) : IDisposable
 
         await CeilingsAsync();
         await SignInAsync();
-        await InboxAsync();
-        await BoardAsync();
-        await DealListAsync();
-        await SingleConversionAsync();
-        await BulkJobsAsync();
+        foreach (var (name, scenario) in new (string, Func<Task>)[]
+        {
+            ("inbox", InboxAsync), ("board", BoardAsync), ("list", DealListAsync), ("conversion", SingleConversionAsync), ("bulk", BulkJobsAsync),
+        })
+        {
+            if (options.Only is null || options.Only.Contains(name))
+            {
+                await scenario();
+            }
+        }
+
         Memory();
 
         _report.Machine["load_average_at_end"] = LoadAverage();
