@@ -1,6 +1,7 @@
 using DealToLead.Core.Crm;
 using DealToLead.Core.Data;
 using DealToLead.Web.Auth;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,10 +14,10 @@ public class OrganizationsModel(CrmDbContext db, CurrentUser currentUser) : Page
 
     public sealed record OrganizationRow(int Id, string Name, string? Address, int People, int OpenDeals);
 
-    public async Task OnGetAsync(string? q, string? dir, int? page, CancellationToken cancellationToken)
+    public async Task OnGetAsync(string? q, string? dir, [FromQuery(Name = "page")] int? pageNumber, CancellationToken cancellationToken)
     {
         var access = await currentUser.RequireAccessAsync(cancellationToken);
-        var list = new ContactListQuery("/organizations", q, dir == "desc", Math.Max(1, page ?? 1), 0);
+        var list = new ContactListQuery("/organizations", q, dir == "desc", Math.Max(1, pageNumber ?? 1), 0);
         var organizations = db.Organizations.AsNoTracking();
         if (list.SearchPattern is { } pattern)
         {

@@ -1,6 +1,7 @@
 using DealToLead.Core.Crm;
 using DealToLead.Core.Data;
 using DealToLead.Web.Auth;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,10 +14,10 @@ public class PersonsModel(CrmDbContext db, CurrentUser currentUser) : PageModel
 
     public sealed record PersonRow(int Id, string Name, int? OrganizationId, string? OrganizationName, List<string> Emails, List<string> Phones, int OpenDeals);
 
-    public async Task OnGetAsync(string? q, string? dir, int? page, CancellationToken cancellationToken)
+    public async Task OnGetAsync(string? q, string? dir, [FromQuery(Name = "page")] int? pageNumber, CancellationToken cancellationToken)
     {
         var access = await currentUser.RequireAccessAsync(cancellationToken);
-        var list = new ContactListQuery("/persons", q, dir == "desc", Math.Max(1, page ?? 1), 0);
+        var list = new ContactListQuery("/persons", q, dir == "desc", Math.Max(1, pageNumber ?? 1), 0);
         var persons = db.Persons.AsNoTracking();
         if (list.SearchPattern is { } pattern)
         {
