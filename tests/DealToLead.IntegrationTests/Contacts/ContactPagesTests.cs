@@ -49,7 +49,7 @@ public partial class ContactPagesTests(DealToLeadApp app) : AppTest(app)
         var byEmail = await client.GetStringAsync("/persons?q=SPECIAL");
         Names(byEmail, "persons").Should().Equal("Zoe Zed");
         byEmail.Should().Contain("someone@special.test, zoe@work.test").And.Contain("46 70 123");
-        Names(await client.GetStringAsync("/persons?q=person%2005"), "persons").Should().Equal(Enumerable.Range(50, 10).Select(i => $"Person {i:000}").Prepend("Person 005"));
+        Names(await client.GetStringAsync("/persons?q=person%2005"), "persons").Should().Equal(Enumerable.Range(50, 10).Select(i => $"Person {i:000}"));
         Names(await client.GetStringAsync("/persons?q=%25"), "persons").Should().BeEmpty("a % in the search is a character, not a wildcard");
     }
 
