@@ -250,9 +250,9 @@ public sealed class PipelineAdministration(CrmDbContext db)
     private async Task<PipelineChangeResult?> ValidatePipelineNameAsync(string? name, int? exceptId, CancellationToken cancellationToken)
     {
         var trimmed = name?.Trim();
-        if (string.IsNullOrEmpty(trimmed) || trimmed.Length > MaxNameLength)
+        if (string.IsNullOrEmpty(trimmed) || trimmed.Length > MaxNameLength || trimmed.Any(char.IsControl))
         {
-            return PipelineChangeResult.Invalid($"A pipeline needs a name of 1 to {MaxNameLength} characters.");
+            return PipelineChangeResult.Invalid($"A pipeline needs a name of 1 to {MaxNameLength} characters, without control characters.");
         }
 
         var taken = await db.Pipelines.AnyAsync(p => p.Name.ToLower() == trimmed.ToLower() && p.Id != exceptId, cancellationToken);
@@ -262,9 +262,9 @@ public sealed class PipelineAdministration(CrmDbContext db)
     private static PipelineChangeResult? ValidateStage(string? name, int? dealProbability, List<Stage> siblings, int? exceptId)
     {
         var trimmed = name?.Trim();
-        if (string.IsNullOrEmpty(trimmed) || trimmed.Length > MaxNameLength)
+        if (string.IsNullOrEmpty(trimmed) || trimmed.Length > MaxNameLength || trimmed.Any(char.IsControl))
         {
-            return PipelineChangeResult.Invalid($"A stage needs a name of 1 to {MaxNameLength} characters.");
+            return PipelineChangeResult.Invalid($"A stage needs a name of 1 to {MaxNameLength} characters, without control characters.");
         }
 
         if (dealProbability is < 0 or > 100)

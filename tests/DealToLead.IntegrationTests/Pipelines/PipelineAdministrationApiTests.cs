@@ -238,4 +238,49 @@ public class PipelineAdministrationApiTests(DealToLeadApp app) : AppTest(app)
         (await pages.GetStringAsync("/pipeline")).Should().Contain("Contract");
         (await pages.GetStringAsync("/deals/new")).Should().Contain($"<option value=\"{world.PartnershipStages[0]}\" selected=\"selected\">");
     }
+
+    public static TheoryData<string> JunkBodies => new()
+    {
+        "{",
+        "null",
+        "[]",
+        "\"just a string\"",
+        string.Concat(Enumerable.Repeat("[", 5000)) + string.Concat(Enumerable.Repeat("]", 5000)),
+        "{\"name\":\"" + new string('x', 300_000) + "\"}",
+        "{\"name\":\"nul \\u0000 inside\",\"pipeline_id\":PIPELINE}",
+        "{\"name\":123,\"is_default\":\"yes\",\"order_nr\":\"first\"}",
+        "{\"name\":\"Edge\",\"pipeline_id\":PIPELINE,\"order_nr\":2147483647,\"deal_probability\":-2147483648}",
+        "{\"name\":\"Edge 2\",\"pipeline_id\":PIPELINE,\"order_nr\":-2147483648,\"deal_probability\":1e400}",
+        "{\"name\":\"<script>alert(1)</script>\",\"pipeline_id\":-1,\"is_default\":null}",
+    };
+
+    [Theory]
+    [MemberData(nameof(JunkBodies))]
+    public async Task Junk_bodies_from_an_admin_get_a_json_4xx_or_success_and_never_a_5xx(string body)
+    {
+        var world = await App.CreateWorldAsync();
+        var api = App.ApiClient(DemoUsers.Admin);
+        body = body.Replace("PIPELINE", world.SalesId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+
+        foreach (var (method, url) in new[]
+        {
+            ("POST", "/api/v2/pipelines"), ("PATCH", $"/api/v2/pipelines/{world.PartnershipsId}"),
+            ("POST", "/api/v2/stages"), ("PATCH", $"/api/v2/stages/{world.SalesStages[1]}"),
+        })
+        {
+            var response = await api.SendAsync(new HttpRequestMessage(new HttpMethod(method), url) { Content = new StringContent(body, Encoding.UTF8, "application/json") });
+            var text = await response.Content.ReadAsStringAsync();
+            ((int)response.StatusCode).Should().BeLessThan(500, "{0} {1} answered {2}", method, url, text[..Math.Min(300, text.Length)]);
+            if ((int)response.StatusCode >= 400)
+            {
+                text.Should().Contain("\"success\":false");
+            }
+        }
+
+        (await PipelinesAsync()).Where(p => p.IsDefault).Should().ContainSingle();
+        foreach (var pipeline in await PipelinesAsync())
+        {
+            pipeline.Stages.Select(s => s.OrderNr).Should().Equal(Enumerable.Range(0, pipeline.Stages.Count));
+        }
+    }
 }
