@@ -33,6 +33,7 @@ public static class DependencyInjection
         services.AddHostedService(sp => sp.GetRequiredService<Email.OutboxEmailSender>());
         services.AddScoped<Core.Users.PermissionAdministration>();
         services.AddScoped<Core.Crm.DealCommands>();
+        services.AddScoped<Core.Crm.PipelineAdministration>();
         services.AddHostedService<Background.DeletedDealPurger>();
         services.AddScoped<DatabaseMigrator>();
         services.AddScoped<Seeding.ReferenceData>();

@@ -1,5 +1,7 @@
+using DealToLead.Core.Crm;
 using DealToLead.Core.CustomFields;
 using DealToLead.Core.Data;
+using DealToLead.Web.Auth;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
@@ -8,6 +10,10 @@ namespace DealToLead.Web.Api;
 public sealed record PipelineDto(int Id, string Name, int OrderNr, bool IsDefault);
 
 public sealed record StageDto(int Id, string Name, int OrderNr, int PipelineId, int DealProbability);
+
+public sealed record PipelineRequest(string? Name, bool? IsDefault, int? OrderNr);
+
+public sealed record StageRequest(string? Name, int? PipelineId, int? OrderNr, int? DealProbability);
 
 public sealed record FieldOptionDto(int Id, string Label);
 
@@ -33,8 +39,118 @@ public static class PipelinesApi
                 ? ApiResults.Ok(stage)
                 : ApiResults.NotFound("Stage"));
         api.MapGet("/v1/dealFields", ListDealFields);
+        api.MapPipelineAdministrationApi();
         return api;
     }
+
+    /// <summary>Changes to pipelines and stages: global admins only, with the rules of <see cref="PipelineAdministration"/>.</summary>
+    private static void MapPipelineAdministrationApi(this RouteGroupBuilder api)
+    {
+        var admin = api.MapGroup("").RequireAuthorization(Policies.GlobalAdmin);
+        admin.MapPost("/v2/pipelines", CreatePipeline).WithSummary("Adds a pipeline with Pipedrive's default stages (global admins only).");
+        admin.MapPatch("/v2/pipelines/{id:int}", UpdatePipeline).WithSummary("Renames, reorders or makes a pipeline the default (global admins only).");
+        admin.MapDelete("/v2/pipelines/{id:int}", DeletePipeline).WithSummary("Deletes a pipeline that holds no deals and is not the last one (global admins only).");
+        admin.MapPost("/v2/stages", CreateStage).WithSummary("Adds a stage to a pipeline (global admins only).");
+        admin.MapPatch("/v2/stages/{id:int}", UpdateStage).WithSummary("Renames, reorders or sets the deal probability of a stage (global admins only).");
+        admin.MapDelete("/v2/stages/{id:int}", DeleteStage).WithSummary("Deletes a stage that holds no deals and is not its pipeline's last (global admins only).");
+    }
+
+    private static async Task<IResult> CreatePipeline(PipelineRequest? request, CurrentUser currentUser, PipelineAdministration pipelines, CrmDbContext db, CancellationToken ct)
+    {
+        if (request is null)
+        {
+            return ApiResults.BadRequest("Send the pipeline as a JSON object.");
+        }
+
+        var result = await pipelines.CreatePipelineAsync(await currentUser.RequireAccessAsync(ct), request.Name, request.IsDefault ?? false, request.OrderNr, ct);
+        return await PipelineOutcomeAsync(result, db, created: true, ct);
+    }
+
+    private static async Task<IResult> UpdatePipeline(int id, PipelineRequest? request, CurrentUser currentUser, PipelineAdministration pipelines, CrmDbContext db, CancellationToken ct)
+    {
+        if (request is null)
+        {
+            return ApiResults.BadRequest("Send the changes as a JSON object.");
+        }
+
+        var result = await pipelines.UpdatePipelineAsync(await currentUser.RequireAccessAsync(ct), id, request.Name, request.IsDefault, request.OrderNr, ct);
+        return await PipelineOutcomeAsync(result, db, created: false, ct);
+    }
+
+    private static async Task<IResult> DeletePipeline(int id, CurrentUser currentUser, PipelineAdministration pipelines, CancellationToken ct)
+    {
+        var result = await pipelines.DeletePipelineAsync(await currentUser.RequireAccessAsync(ct), id, ct);
+        return result.Succeeded ? ApiResults.Ok(new { Id = id }) : ToApiError(result);
+    }
+
+    private static async Task<IResult> CreateStage(StageRequest? request, CurrentUser currentUser, PipelineAdministration pipelines, CrmDbContext db, CancellationToken ct)
+    {
+        if (request is null)
+        {
+            return ApiResults.BadRequest("Send the stage as a JSON object.");
+        }
+
+        if (request.PipelineId is not { } pipelineId)
+        {
+            return ApiResults.BadRequest("pipeline_id is required.");
+        }
+
+        var result = await pipelines.CreateStageAsync(await currentUser.RequireAccessAsync(ct), pipelineId, request.Name, request.OrderNr, request.DealProbability, ct);
+        return await StageOutcomeAsync(result, db, created: true, ct);
+    }
+
+    private static async Task<IResult> UpdateStage(int id, StageRequest? request, CurrentUser currentUser, PipelineAdministration pipelines, CrmDbContext db, CancellationToken ct)
+    {
+        if (request is null)
+        {
+            return ApiResults.BadRequest("Send the changes as a JSON object.");
+        }
+
+        if (request.PipelineId is { } pipelineId && !await db.Stages.AnyAsync(s => s.Id == id && s.PipelineId == pipelineId, ct))
+        {
+            return await db.Stages.AnyAsync(s => s.Id == id, ct)
+                ? ApiResults.BadRequest("A stage cannot move to another pipeline: create a stage there and move the deals instead.")
+                : ApiResults.NotFound("Stage");
+        }
+
+        var result = await pipelines.UpdateStageAsync(await currentUser.RequireAccessAsync(ct), id, request.Name, request.OrderNr, request.DealProbability, ct);
+        return await StageOutcomeAsync(result, db, created: false, ct);
+    }
+
+    private static async Task<IResult> DeleteStage(int id, CurrentUser currentUser, PipelineAdministration pipelines, CancellationToken ct)
+    {
+        var result = await pipelines.DeleteStageAsync(await currentUser.RequireAccessAsync(ct), id, ct);
+        return result.Succeeded ? ApiResults.Ok(new { Id = id }) : ToApiError(result);
+    }
+
+    private static async Task<IResult> PipelineOutcomeAsync(PipelineChangeResult result, CrmDbContext db, bool created, CancellationToken ct)
+    {
+        if (!result.Succeeded)
+        {
+            return ToApiError(result);
+        }
+
+        var dto = await db.Pipelines.AsNoTracking().Where(p => p.Id == result.Id).Select(p => new PipelineDto(p.Id, p.Name, p.OrderNr, p.IsDefault)).FirstAsync(ct);
+        return created ? ApiResults.Created(dto) : ApiResults.Ok(dto);
+    }
+
+    private static async Task<IResult> StageOutcomeAsync(PipelineChangeResult result, CrmDbContext db, bool created, CancellationToken ct)
+    {
+        if (!result.Succeeded)
+        {
+            return ToApiError(result);
+        }
+
+        var dto = await db.Stages.AsNoTracking().Where(s => s.Id == result.Id).Select(s => new StageDto(s.Id, s.Name, s.OrderNr, s.PipelineId, s.DealProbability)).FirstAsync(ct);
+        return created ? ApiResults.Created(dto) : ApiResults.Ok(dto);
+    }
+
+    private static IResult ToApiError(PipelineChangeResult result) => result.Status switch
+    {
+        PipelineChangeStatus.NotFound => ApiResults.Error(StatusCodes.Status404NotFound, result.Error ?? "Not found."),
+        PipelineChangeStatus.Conflict => ApiResults.Error(StatusCodes.Status409Conflict, result.Error ?? "Conflict."),
+        _ => ApiResults.BadRequest(result.Error ?? "Invalid input."),
+    };
 
     private static readonly DealFieldDto[] StandardDealFields =
     [

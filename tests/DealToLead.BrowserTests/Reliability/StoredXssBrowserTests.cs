@@ -31,6 +31,8 @@ public class StoredXssBrowserTests(BrowserApp app) : BrowserTest(app)
             db.Notes.Add(new Note { Content = Payload, AuthorId = repId, DealId = converted.Id });
             db.Emails.Add(new EmailMessage { From = "x@example.com", Subject = "Mail " + Payload, HtmlBody = Payload, TextBody = Payload, SentAt = DateTimeOffset.UtcNow, DealId = deal.Id });
             db.Emails.Add(new EmailMessage { From = "x@example.com", Subject = "Mail " + Payload, HtmlBody = Payload, TextBody = Payload, SentAt = DateTimeOffset.UtcNow, DealId = converted.Id });
+            db.Persons.Add(new Person { Name = "Person " + Payload, Emails = [Payload], Phones = [Payload], Organization = new Organization { Name = "Org " + Payload, Address = Payload } });
+            db.Stages.Add(new Stage { PipelineId = deal.PipelineId, Name = "Stage " + Payload, OrderNr = 9 });
             await db.SaveChangesAsync();
         });
         var lead = (await App.WithDbAsync(async db =>
@@ -57,6 +59,7 @@ public class StoredXssBrowserTests(BrowserApp app) : BrowserTest(app)
         {
             "/pipeline", "/deals", $"/deals/{deal.Id}", $"/deals/{deal.Id}/convert", "/leads", $"/leads?selected={lead}", $"/leads/{lead}",
             $"/persons/{deal.PersonId}", "/settings/custom-fields", "/settings/lead-labels",
+            "/persons", "/organizations", "/persons/new", "/settings/pipelines",
         })
         {
             await page.GotoAsync(url);

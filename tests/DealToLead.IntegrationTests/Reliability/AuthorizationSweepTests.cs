@@ -38,6 +38,10 @@ public class AuthorizationSweepTests(DealToLeadApp app, ITestOutputHelper output
         ["/conversions/{id:guid}"] = (302, 404, 404),
         ["/persons/{id:int}"] = (302, 200, 200),
         ["/organizations/{id:int}"] = (302, 200, 200),
+        ["/persons"] = (302, 200, 200),
+        ["/persons/new"] = (302, 200, 200),
+        ["/organizations"] = (302, 200, 200),
+        ["/organizations/new"] = (302, 200, 200),
         ["/leads/{view:regex(^archived$)?}"] = (302, 200, 200),
         ["/leads/new"] = (302, 200, 200),
         ["/leads/{id:guid}"] = (302, 200, 200),
@@ -52,6 +56,7 @@ public class AuthorizationSweepTests(DealToLeadApp app, ITestOutputHelper output
         ["/settings/permission-sets/{id:int}"] = (302, 403, 403),
         ["/settings/lead-labels"] = (302, 403, 403),
         ["/settings/conversion"] = (302, 403, 403),
+        ["/settings/pipelines"] = (302, 403, 403),
     };
 
     [Fact]
@@ -112,6 +117,12 @@ public class AuthorizationSweepTests(DealToLeadApp app, ITestOutputHelper output
             ("GET", $"/api/v1/permissionSets/{ids["set"]}", "restricted"),
             ("POST", $"/api/v2/deals/{ids["restrictedDeal"]}/convert/lead", "restricted"),
             ("POST", "/api/v1/leadLabels", "rep"),
+            ("POST", "/api/v2/pipelines", "rep"),
+            ("PATCH", "/api/v2/pipelines/1", "restricted"),
+            ("DELETE", "/api/v2/pipelines/1", "rep"),
+            ("POST", "/api/v2/stages", "restricted"),
+            ("PATCH", "/api/v2/stages/1", "rep"),
+            ("DELETE", "/api/v2/stages/1", "rep"),
         })
         {
             var client = App.ApiClient(tokens[user]);

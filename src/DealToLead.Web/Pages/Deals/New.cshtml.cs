@@ -16,12 +16,19 @@ public class NewModel(CrmDbContext db, CurrentUser currentUser, DealCommands com
     public Dictionary<string, string> CustomValues { get; private set; } = [];
     public string? Error { get; private set; }
 
-    public async Task OnGetAsync(int? pipelineId)
+    /// <summary><paramref name="personId"/> and <paramref name="organizationId"/> preselect a contact, e.g. one just created from this form.</summary>
+    public async Task OnGetAsync(int? pipelineId, int? personId, int? organizationId)
     {
         var access = await currentUser.RequireAccessAsync();
         Choices = await DealFormChoices.LoadAsync(db);
         var pipeline = Choices.Pipelines.FirstOrDefault(p => p.Id == pipelineId) ?? Choices.Pipelines.FirstOrDefault();
-        Input = new DealFormInput { OwnerId = access.UserId, StageId = pipeline?.Stages.FirstOrDefault()?.Id ?? 0 };
+        Input = new DealFormInput
+        {
+            OwnerId = access.UserId,
+            StageId = pipeline?.Stages.FirstOrDefault()?.Id ?? 0,
+            PersonId = Choices.Persons.Any(p => p.Id == personId) ? personId : null,
+            OrganizationId = Choices.Organizations.Any(o => o.Id == organizationId) ? organizationId : null,
+        };
     }
 
     public async Task<IActionResult> OnPostAsync()
