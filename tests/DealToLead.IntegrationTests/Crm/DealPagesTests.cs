@@ -144,6 +144,25 @@ public partial class DealPagesTests(DealToLeadApp app) : AppTest(app)
     }
 
     [Fact]
+    public async Task The_deal_list_pages_by_fifty_from_the_page_query_parameter()
+    {
+        var world = await App.CreateWorldAsync();
+        var rep = await App.UserIdAsync(DemoUsers.Rep);
+        for (var i = 1; i <= 51; i++)
+        {
+            await App.AddDealAsync(world, rep, $"Paged {i:00}");
+        }
+
+        var client = await App.SignInAsync(DemoUsers.Rep);
+
+        var first = await client.GetStringAsync("/deals?search=paged&sort=title&dir=asc");
+        var second = await client.GetStringAsync("/deals?search=paged&sort=title&dir=asc&page=2");
+
+        first.Should().Contain("Paged 01").And.Contain("Paged 50").And.NotContain("Paged 51");
+        second.Should().Contain("Paged 51").And.NotContain("Paged 01");
+    }
+
+    [Fact]
     public async Task The_deal_list_combines_filters_from_the_url_and_restores_deleted_deals_in_bulk()
     {
         var world = await App.CreateWorldAsync();

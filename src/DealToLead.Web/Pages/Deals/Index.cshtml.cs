@@ -26,14 +26,15 @@ public class IndexModel(CrmDbContext db, CurrentUser currentUser, DealCommands c
     public sealed record DealRow(int Id, string Title, decimal Value, string Currency, string? OrganizationName, string? PersonName,
         string PipelineName, string StageName, string OwnerName, DateOnly? ExpectedCloseDate, DealStatus Status, DateTimeOffset? DeletedAt, List<string> Labels);
 
-    public async Task OnGetAsync([FromQuery] DealListFilter filter, string? sort, string? dir, int page = 1)
+    public async Task OnGetAsync([FromQuery] DealListFilter filter, string? sort, string? dir,
+        [FromQuery(Name = "page")] int pageNumber = 1) // "page" alone would bind the Razor route value, not the query
     {
         Access = await currentUser.RequireAccessAsync();
         Now = clock.GetUtcNow();
         Filter = filter;
         Sort = sort ?? (filter.Status == DealListStatus.Deleted ? "deleted" : "created");
         Descending = dir is null ? Sort is "created" or "deleted" or "value" : dir == "desc";
-        PageNumber = Math.Max(1, page);
+        PageNumber = Math.Max(1, pageNumber);
 
         var query = filter.Apply(db.Deals.AsNoTracking(), Access);
         Total = await query.CountAsync();
