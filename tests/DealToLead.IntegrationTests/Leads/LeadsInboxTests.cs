@@ -5,6 +5,7 @@ using DealToLead.Core.Leads;
 using DealToLead.Infrastructure.Seeding;
 using DealToLead.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using InboxPage = DealToLead.Web.Pages.Leads.IndexModel;
 
 namespace DealToLead.IntegrationTests.Leads;
 
@@ -31,6 +32,33 @@ public class LeadsInboxTests(DealToLeadApp app) : AppTest(app)
 
         all.Should().HaveCount(5);
         deals.Should().BeEquivalentTo(converted);
+    }
+
+    [Fact]
+    public async Task A_large_inbox_stops_counting_at_the_limit_and_still_pages_past_it()
+    {
+        var rep = await App.UserIdAsync(DemoUsers.Rep);
+        var total = InboxPage.CountLimit + 60;
+        await App.WithDbAsync(async db =>
+        {
+            var person = new Person { Name = "Bulk Person" };
+            db.Persons.Add(person);
+            await db.SaveChangesAsync();
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO leads (id, title, owner_id, creator_id, person_id, source, visibility, custom_fields, label_ids, created_at, updated_at, created_by_id, was_seen, is_archived)
+                SELECT gen_random_uuid(), 'Many ' || n, {rep}, {rep}, {person.Id}, 'Deal', 'EntireCompany', jsonb_build_object(), ARRAY[]::uuid[], now() - n * interval '1 second', now(), {rep}, false, false
+                FROM generate_series(1, {total}) AS n
+                """);
+        });
+        var client = await App.SignInAsync(DemoUsers.Rep);
+
+        var first = await client.GetStringAsync("/leads?source=Deal");
+        var lastPage = (total + InboxPage.PageSize - 1) / InboxPage.PageSize;
+        var last = await client.GetStringAsync($"/leads?source=Deal&p={lastPage}");
+
+        first.Should().Contain("10,000+ lead(s)").And.Contain("rel=\"next\"");
+        LeadTestData.RowIds(last).Should().HaveCount(total - ((lastPage - 1) * InboxPage.PageSize), "the last page is reachable past the counting limit");
+        last.Should().NotContain("rel=\"next\"");
     }
 
     [Fact]
