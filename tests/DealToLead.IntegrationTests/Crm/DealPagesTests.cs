@@ -144,6 +144,30 @@ public partial class DealPagesTests(DealToLeadApp app) : AppTest(app)
     }
 
     [Fact]
+    public async Task A_board_column_shows_fifty_cards_with_the_whole_stage_total_and_shows_all_on_request()
+    {
+        var world = await App.CreateWorldAsync();
+        var rep = await App.UserIdAsync(DemoUsers.Rep);
+        for (var i = 1; i <= 55; i++)
+        {
+            await App.AddDealAsync(world, rep, $"Column deal {i:00}", value: 10m);
+        }
+
+        var client = await App.SignInAsync(DemoUsers.Rep);
+
+        var board = await client.GetStringAsync($"/pipeline?pipelineId={world.SalesId}");
+        var all = await client.GetStringAsync($"/pipeline?pipelineId={world.SalesId}&allOf={world.SalesStages[0]}");
+
+        CardCount(board).Should().Be(50);
+        board.Should().Contain("55 deals").And.Contain("550 EUR").And.Contain("Show all 55 deals");
+        board.Should().Contain("Column deal 01").And.NotContain("Column deal 55", "a column shows its oldest deals first");
+        CardCount(all).Should().Be(55);
+        all.Should().NotContain("Show all");
+    }
+
+    private static int CardCount(string html) => Regex.Count(html, "<li class=\"card\" data-deal-id=");
+
+    [Fact]
     public async Task The_deal_list_pages_by_fifty_from_the_page_query_parameter()
     {
         var world = await App.CreateWorldAsync();

@@ -10,10 +10,20 @@ namespace DealToLead.Web.Pages.Pipeline;
 
 public class IndexModel(CrmDbContext db, CurrentUser currentUser, DealCommands commands, TimeProvider clock) : PageModel
 {
+    // Rendering every card of a 2,000-deal pipeline took 180 ms; a column shows its oldest deals and "Show all".
+    public const int CardsPerStage = 50;
+
+    /// <summary>The stage whose every card is shown (its "Show all" link).</summary>
+    [BindProperty(SupportsGet = true)]
+    public int? AllOf { get; set; }
+
     public UserAccess Access { get; private set; } = null!;
     public List<Core.Crm.Pipeline> Pipelines { get; private set; } = [];
     public Core.Crm.Pipeline? Current { get; private set; }
     public List<BoardCard> Cards { get; private set; } = [];
+    public List<StageTotal> Totals { get; private set; } = [];
+
+    public sealed record StageTotal(int StageId, string Currency, int Count, decimal Value);
 
     public sealed record BoardCard(int Id, string Title, decimal Value, string Currency, int StageId, string? PersonName, string? OrganizationName,
         string OwnerName, bool CanEdit, string? NextActivity, DateOnly? NextActivityDue);
@@ -30,9 +40,20 @@ public class IndexModel(CrmDbContext db, CurrentUser currentUser, DealCommands c
         }
 
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var rows = await db.Deals.AsNoTracking().VisibleTo(Access)
-            .Where(d => d.PipelineId == Current.Id && d.Status == DealStatus.Open)
-            .OrderBy(d => d.CreatedAt)
+        var open = db.Deals.AsNoTracking().VisibleTo(Access).Where(d => d.PipelineId == Current.Id && d.Status == DealStatus.Open);
+        Totals = await open.GroupBy(d => new { d.StageId, d.ValueCurrency })
+            .Select(g => new StageTotal(g.Key.StageId, g.Key.ValueCurrency, g.Count(), g.Sum(d => d.ValueAmount)))
+            .ToListAsync();
+        var allOf = AllOf;
+        var shown = db.Stages.Where(s => s.PipelineId == Current.Id && s.Id != allOf)
+            .SelectMany(s => open.Where(d => d.StageId == s.Id).OrderBy(d => d.CreatedAt).ThenBy(d => d.Id).Take(CardsPerStage));
+        if (allOf is not null)
+        {
+            shown = shown.Concat(open.Where(d => d.StageId == allOf));
+        }
+
+        var rows = await shown
+            .OrderBy(d => d.CreatedAt).ThenBy(d => d.Id)
             .Select(d => new
             {
                 d.Id,
