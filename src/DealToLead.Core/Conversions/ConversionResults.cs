@@ -17,6 +17,9 @@ public sealed record ConversionPreview(
     public bool CanConvert => RejectionReason is null;
 }
 
+/// <summary>One deal to convert; a caller-chosen conversion id makes a repeated request return the first outcome.</summary>
+public sealed record DealToConvert(int DealId, Guid? ConversionId = null);
+
 /// <summary>The result of one conversion (either direction), as recorded in its <see cref="Conversion"/> row.</summary>
 public sealed record ConversionOutcome(
     Guid ConversionId,

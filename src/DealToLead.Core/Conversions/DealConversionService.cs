@@ -32,11 +32,12 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
             Invoices = db.Invoices.Count(i => i.DealId == d.Id),
             History = db.DealHistory.Count(h => h.DealId == d.Id),
         }).FirstAsync(cancellationToken);
-        var rejection = await FindRejectionAsync(actor, deal, cancellationToken);
+        var convertedBefore = deal.IsDeleted && await db.Leads.AnyAsync(l => l.OriginDealId == deal.Id, cancellationToken);
+        var rejection = FindRejection(actor, deal, convertedBefore);
         return new ConversionPreview(
             deal.Id, deal.Title, rejection?.Reason, rejection?.Kind,
             counts.Upcoming, counts.Notes, counts.Emails, counts.Done, counts.Invoices, counts.History,
-            await FormulaFieldsWithValuesAsync(deal, cancellationToken));
+            FormulaFieldsWithValues(deal, await DealCustomFieldsAsync(cancellationToken)));
     }
 
     /// <summary>
@@ -44,100 +45,138 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
     /// <paramref name="conversionId"/> again returns the first outcome instead of converting twice.
     /// Returns null when the deal does not exist or the actor may not see it.
     /// </summary>
-    public async Task<ConversionOutcome?> ConvertDealToLeadAsync(UserAccess actor, int dealId, Guid? conversionId = null, CancellationToken cancellationToken = default)
+    public async Task<ConversionOutcome?> ConvertDealToLeadAsync(UserAccess actor, int dealId, Guid? conversionId = null, CancellationToken cancellationToken = default) =>
+        (await ConvertDealsToLeadsAsync(actor, [new DealToConvert(dealId, conversionId)], cancellationToken))[0];
+
+    /// <summary>
+    /// Converts many deals in one transaction with a fixed number of SQL statements however many deals and items
+    /// there are; each deal converts completely or is refused, and its outcome is at the same index as its request.
+    /// A request whose <see cref="DealToConvert.ConversionId"/> was seen before returns that first outcome.
+    /// </summary>
+    public async Task<IReadOnlyList<ConversionOutcome?>> ConvertDealsToLeadsAsync(
+        UserAccess actor, IReadOnlyList<DealToConvert> requests, CancellationToken cancellationToken = default)
     {
-        var id = conversionId ?? Guid.NewGuid();
-        if (conversionId is not null && await db.Conversions.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken) is { } earlier)
+        var outcomes = new ConversionOutcome?[requests.Count];
+        var suppliedIds = requests.Where(r => r.ConversionId is not null).Select(r => r.ConversionId!.Value).ToList();
+        var earlier = suppliedIds.Count == 0
+            ? []
+            : await db.Conversions.AsNoTracking().Where(c => suppliedIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
+        var dealIds = requests.Select(r => r.DealId).Distinct().ToList();
+        var deals = await db.Deals.IgnoreQueryFilters().AsNoTracking().Where(d => dealIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, cancellationToken);
+        var deletedIds = deals.Values.Where(d => d.IsDeleted).Select(d => d.Id).ToList();
+        var convertedBefore = deletedIds.Count == 0
+            ? []
+            : (await db.Leads.Where(l => l.OriginDealId != null && deletedIds.Contains(l.OriginDealId.Value))
+                .Select(l => l.OriginDealId!.Value).Distinct().ToListAsync(cancellationToken)).ToHashSet();
+        var fields = await DealCustomFieldsAsync(cancellationToken);
+
+        var claims = new List<Claim>();
+        var refusals = new List<(int Index, Guid Id, int DealId, Refusal Refusal)>();
+        var requested = new HashSet<int>();
+        for (var index = 0; index < requests.Count; index++)
         {
-            return ConversionOutcome.From(earlier);
+            var request = requests[index];
+            if (request.ConversionId is { } suppliedId && earlier.TryGetValue(suppliedId, out var first))
+            {
+                outcomes[index] = ConversionOutcome.From(first);
+                continue;
+            }
+
+            if (!deals.TryGetValue(request.DealId, out var deal) || !actor.CanSee(deal))
+            {
+                continue;
+            }
+
+            var id = request.ConversionId ?? Guid.NewGuid();
+            var refusal = FindRejection(actor, deal, convertedBefore.Contains(deal.Id))
+                ?? (requested.Add(deal.Id) ? null : AlreadyConverted);
+            if (refusal is null)
+            {
+                claims.Add(new Claim(index, id, deal.Id, FormulaFieldsWithValues(deal, fields)));
+            }
+            else
+            {
+                refusals.Add((index, id, deal.Id, refusal));
+            }
         }
 
-        var deal = await db.Deals.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(d => d.Id == dealId, cancellationToken);
-        if (deal is null || !actor.CanSee(deal))
+        if (claims.Count == 0 && refusals.Count == 0)
         {
-            return null;
+            return outcomes;
         }
 
-        if (await FindRejectionAsync(actor, deal, cancellationToken) is { } refused)
-        {
-            return await RecordRejectionAsync(id, ConversionDirection.DealToLead, actor, dealId, null, refused, cancellationToken);
-        }
-
-        var formulaFields = await FormulaFieldsWithValuesAsync(deal, cancellationToken);
         var strategy = db.Database.CreateExecutionStrategy();
-        var outcome = await strategy.ExecuteAsync(async ct =>
+        await strategy.ExecuteAsync(async ct =>
         {
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var now = clock.GetUtcNow();
-
-            // The claim: only one transaction can soft-delete a live deal. A concurrent conversion waits on the
-            // row lock, then finds deleted_at set and updates nothing, so the database guarantees a single lead.
-            var claimed = await db.Deals
-                .Where(d => d.Id == dealId && d.DeletedAt == null && d.Status != DealStatus.Won)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(d => d.DeletedAt, now)
-                    .SetProperty(d => d.DeletedById, actor.UserId)
-                    .SetProperty(d => d.UpdatedAt, now)
-                    .SetProperty(d => d.UpdatedById, actor.UserId), ct);
-            if (claimed == 0)
+            var lost = new List<Claim>();
+            var converted = new List<(Claim Claim, Conversion Conversion)>();
+            if (claims.Count > 0)
             {
-                await transaction.RollbackAsync(ct);
-                return null;
+                // The claim: only one transaction can soft-delete a live deal. A concurrent conversion waits on the
+                // row lock, then finds deleted_at set and updates nothing, so the database guarantees a single lead.
+                var claimIds = claims.Select(c => c.DealId).ToArray();
+                var claimed = (await db.Database.SqlQuery<int>($"""
+                    UPDATE deals SET deleted_at = {now}, deleted_by_id = {actor.UserId}, updated_at = {now}, updated_by_id = {actor.UserId}
+                    WHERE id = ANY({claimIds}) AND deleted_at IS NULL AND status <> 'Won'
+                    RETURNING id AS "Value"
+                    """).ToListAsync(ct)).ToHashSet();
+
+                // Read again under the row locks we now hold: each deal as it was at the instant of the claim.
+                var current = claimed.Count == 0
+                    ? []
+                    : await db.Deals.IgnoreQueryFilters().AsNoTracking().Where(d => claimed.Contains(d.Id)).ToDictionaryAsync(d => d.Id, ct);
+                foreach (var claim in claims)
+                {
+                    if (current.TryGetValue(claim.DealId, out var deal))
+                    {
+                        converted.Add((claim, AddLead(actor, deal, claim, now)));
+                    }
+                    else
+                    {
+                        lost.Add(claim);
+                    }
+                }
             }
 
-            // Read again under the row lock we now hold: the deal as it was at the instant of the claim.
-            var current = await db.Deals.IgnoreQueryFilters().AsNoTracking().FirstAsync(d => d.Id == dealId, ct);
-            var lead = new Lead
-            {
-                Id = Guid.CreateVersion7(now),
-                Title = current.Title,
-                ValueAmount = current.ValueAmount,
-                ValueCurrency = current.ValueCurrency,
-                ExpectedCloseDate = current.ExpectedCloseDate,
-                Probability = current.Probability,
-                OwnerId = actor.UserId,
-                CreatorId = actor.UserId,
-                PersonId = current.PersonId,
-                OrganizationId = current.OrganizationId,
-                Visibility = current.Visibility,
-                Source = LeadSource.Deal,
-                OriginDealId = current.Id,
-                CustomFields = new Dictionary<string, string>(current.CustomFields),
-                CreatedAt = now,
-                CreatedById = actor.UserId,
-            };
-            db.Leads.Add(lead);
-            db.LeadLog.Add(new LeadLogEntry { LeadId = lead.Id, At = now, UserId = actor.UserId, Kind = LeadLogKind.ConvertedFromDeal, DealId = current.Id });
-            db.DealHistory.Add(new DealHistoryEntry { DealId = current.Id, At = now, UserId = actor.UserId, Field = "converted_to_lead", NewValue = lead.Id.ToString() });
-            var conversion = new Conversion
-            {
-                Id = id,
-                Direction = ConversionDirection.DealToLead,
-                DealId = current.Id,
-                LeadId = lead.Id,
-                RequestedById = actor.UserId,
-                Status = ConversionStatus.Completed,
-                FormulaFieldsNotCarried = formulaFields.ToList(),
-                CreatedAt = now,
-                CompletedAt = now,
-            };
-            db.Conversions.Add(conversion);
+            var rejected = refusals.Select(r => (r.Index, Conversion: AddRejection(r.Id, ConversionDirection.DealToLead, actor, r.DealId, null, r.Refusal, now)))
+                .Concat(lost.Select(c => (c.Index, Conversion: AddRejection(c.ConversionId, ConversionDirection.DealToLead, actor, c.DealId, null, AlreadyConverted, now))))
+                .ToList();
             await db.SaveChangesAsync(ct);
 
-            await db.Activities.Where(a => a.DealId == dealId && !a.Done)
-                .ExecuteUpdateAsync(s => s.SetProperty(a => a.LeadId, lead.Id).SetProperty(a => a.DealId, (int?)null).SetProperty(a => a.MovedFromDealId, dealId), ct);
-            await db.Notes.Where(n => n.DealId == dealId)
-                .ExecuteUpdateAsync(s => s.SetProperty(n => n.LeadId, lead.Id).SetProperty(n => n.DealId, (int?)null).SetProperty(n => n.MovedFromDealId, dealId), ct);
-            await db.Emails.Where(e => e.DealId == dealId)
-                .ExecuteUpdateAsync(s => s.SetProperty(e => e.LeadId, lead.Id).SetProperty(e => e.DealId, (int?)null).SetProperty(e => e.MovedFromDealId, dealId), ct);
+            if (converted.Count > 0)
+            {
+                // Each deal's upcoming activities, notes and emails move to its own lead: one statement for every
+                // deal and all three kinds (LINQ's nullable-key comparisons would cost a sequential scan each).
+                var dealIds = converted.Select(c => c.Claim.DealId).ToArray();
+                var leadIds = converted.Select(c => c.Conversion.LeadId!.Value).ToArray();
+                await db.Database.ExecuteSqlAsync($"""
+                    WITH moves AS (SELECT * FROM unnest({dealIds}, {leadIds}) AS m(deal_id, lead_id)),
+                    moved_activities AS (
+                        UPDATE activities AS a SET lead_id = m.lead_id, moved_from_deal_id = a.deal_id, deal_id = NULL
+                        FROM moves AS m WHERE a.deal_id = m.deal_id AND NOT a.done),
+                    moved_notes AS (
+                        UPDATE notes AS n SET lead_id = m.lead_id, moved_from_deal_id = n.deal_id, deal_id = NULL
+                        FROM moves AS m WHERE n.deal_id = m.deal_id)
+                    UPDATE emails AS e SET lead_id = m.lead_id, moved_from_deal_id = e.deal_id, deal_id = NULL
+                    FROM moves AS m WHERE e.deal_id = m.deal_id
+                    """, ct);
+            }
 
             await transaction.CommitAsync(ct);
-            return ConversionOutcome.From(conversion);
-        }, cancellationToken);
+            foreach (var (index, conversion) in rejected)
+            {
+                outcomes[index] = ConversionOutcome.From(conversion);
+            }
 
-        return outcome ?? await RecordRejectionAsync(id, ConversionDirection.DealToLead, actor, dealId, null,
-            new Refusal(ConversionRejection.AlreadyConverted, "This deal has already been converted to a lead or deleted."), cancellationToken);
+            foreach (var (claim, conversion) in converted)
+            {
+                outcomes[claim.Index] = ConversionOutcome.From(conversion);
+            }
+        }, cancellationToken);
+        return outcomes;
     }
 
     /// <summary>
@@ -301,7 +340,9 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
         await db.Conversions.AsNoTracking()
             .FirstOrDefaultAsync(c => c.Id == conversionId && (actor.IsGlobalAdmin || c.RequestedById == actor.UserId), cancellationToken);
 
-    private async Task<Refusal?> FindRejectionAsync(UserAccess actor, Deal deal, CancellationToken cancellationToken)
+    private static readonly Refusal AlreadyConverted = new(ConversionRejection.AlreadyConverted, "This deal has already been converted to a lead or deleted.");
+
+    private static Refusal? FindRejection(UserAccess actor, Deal deal, bool convertedBefore)
     {
         if (!actor.Has(Permission.ConvertDealsToLeads))
         {
@@ -315,8 +356,7 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
 
         if (deal.IsDeleted)
         {
-            var converted = await db.Leads.AnyAsync(l => l.OriginDealId == deal.Id, cancellationToken);
-            return converted
+            return convertedBefore
                 ? new Refusal(ConversionRejection.AlreadyConverted, "This deal has already been converted to a lead.")
                 : new Refusal(ConversionRejection.DealDeleted, "This deal is deleted. Restore it first.");
         }
@@ -359,24 +399,71 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
             : await db.Stages.AsNoTracking().Where(s => s.PipelineId == pipeline.Id).OrderBy(s => s.OrderNr).FirstOrDefaultAsync(cancellationToken);
     }
 
-    /// <summary>Formula fields are computed, never stored, so they cannot travel; name those that have a value here.</summary>
-    private async Task<IReadOnlyList<string>> FormulaFieldsWithValuesAsync(Deal deal, CancellationToken cancellationToken)
+    /// <summary>Adds the lead, its log entry, the deal's history entry and the conversion row for a claimed deal.</summary>
+    private Conversion AddLead(UserAccess actor, Deal deal, Claim claim, DateTimeOffset now)
     {
-        var fields = await db.CustomFields.AsNoTracking()
+        var lead = new Lead
+        {
+            Id = Guid.CreateVersion7(now),
+            Title = deal.Title,
+            ValueAmount = deal.ValueAmount,
+            ValueCurrency = deal.ValueCurrency,
+            ExpectedCloseDate = deal.ExpectedCloseDate,
+            Probability = deal.Probability,
+            OwnerId = actor.UserId,
+            CreatorId = actor.UserId,
+            PersonId = deal.PersonId,
+            OrganizationId = deal.OrganizationId,
+            Visibility = deal.Visibility,
+            Source = LeadSource.Deal,
+            OriginDealId = deal.Id,
+            CustomFields = new Dictionary<string, string>(deal.CustomFields),
+            CreatedAt = now,
+            CreatedById = actor.UserId,
+        };
+        db.Leads.Add(lead);
+        db.LeadLog.Add(new LeadLogEntry { LeadId = lead.Id, At = now, UserId = actor.UserId, Kind = LeadLogKind.ConvertedFromDeal, DealId = deal.Id });
+        db.DealHistory.Add(new DealHistoryEntry { DealId = deal.Id, At = now, UserId = actor.UserId, Field = "converted_to_lead", NewValue = lead.Id.ToString() });
+        var conversion = new Conversion
+        {
+            Id = claim.ConversionId,
+            Direction = ConversionDirection.DealToLead,
+            DealId = deal.Id,
+            LeadId = lead.Id,
+            RequestedById = actor.UserId,
+            Status = ConversionStatus.Completed,
+            FormulaFieldsNotCarried = claim.FormulaFieldsNotCarried.ToList(),
+            CreatedAt = now,
+            CompletedAt = now,
+        };
+        db.Conversions.Add(conversion);
+        return conversion;
+    }
+
+    private async Task<List<CustomFieldDefinition>> DealCustomFieldsAsync(CancellationToken cancellationToken) =>
+        await db.CustomFields.AsNoTracking()
             .Where(f => f.Entity == CustomFieldEntity.Deal)
             .OrderBy(f => f.OrderNr)
             .ToListAsync(cancellationToken);
-        return fields
+
+    /// <summary>Formula fields are computed, never stored, so they cannot travel; name those that have a value here.</summary>
+    private static IReadOnlyList<string> FormulaFieldsWithValues(Deal deal, List<CustomFieldDefinition> fields) =>
+        fields
             .Where(f => f.IsFormula && f.FormulaExpression is not null && FormulaEvaluator.Evaluate(f.FormulaExpression, deal, fields) is not null)
             .Select(f => f.Name)
             .ToList();
-    }
 
     private async Task<ConversionOutcome> RecordRejectionAsync(
         Guid id, ConversionDirection direction, UserAccess actor, int? dealId, Guid? leadId, Refusal refusal, CancellationToken cancellationToken)
     {
         db.ChangeTracker.Clear();
-        var now = clock.GetUtcNow();
+        var conversion = AddRejection(id, direction, actor, dealId, leadId, refusal, clock.GetUtcNow());
+        await db.SaveChangesAsync(cancellationToken);
+        return ConversionOutcome.From(conversion);
+    }
+
+    private Conversion AddRejection(Guid id, ConversionDirection direction, UserAccess actor, int? dealId, Guid? leadId, Refusal refusal, DateTimeOffset now)
+    {
         var conversion = new Conversion
         {
             Id = id,
@@ -391,9 +478,10 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
             CompletedAt = now,
         };
         db.Conversions.Add(conversion);
-        await db.SaveChangesAsync(cancellationToken);
-        return ConversionOutcome.From(conversion);
+        return conversion;
     }
+
+    private sealed record Claim(int Index, Guid ConversionId, int DealId, IReadOnlyList<string> FormulaFieldsNotCarried);
 
     private sealed record Refusal(ConversionRejection Kind, string Reason);
 }

@@ -12,8 +12,8 @@ namespace DealToLead.Infrastructure.Background;
 /// <summary>
 /// Runs bulk conversion jobs. Jobs are rows in PostgreSQL claimed with a lease (<c>FOR UPDATE SKIP LOCKED</c>),
 /// so two instances never work on one job, and a crashed instance's job is picked up again once its lease
-/// expires. Each deal goes through <see cref="DealConversionService"/> with the item's pre-assigned conversion
-/// id, which makes a resumed job skip deals that were already converted.
+/// expires. Deals go through <see cref="DealConversionService"/> in chunks, each with the item's pre-assigned
+/// conversion id, which makes a resumed job skip deals that were already converted.
 /// </summary>
 public sealed partial class BulkConversionWorker(
     IServiceScopeFactory scopes,
@@ -24,6 +24,9 @@ public sealed partial class BulkConversionWorker(
 {
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(60);
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Deals converted per transaction: one commit and a fixed number of statements for the whole chunk.</summary>
+    public const int ChunkSize = 100;
 
     /// <summary>How long a claim holds without renewal: how soon a crashed instance's job is resumed (<c>BulkConversion:LeaseSeconds</c>).</summary>
     public TimeSpan Lease => TimeSpan.FromSeconds(configuration.GetValue("BulkConversion:LeaseSeconds", LeaseDuration.TotalSeconds));
@@ -133,14 +136,15 @@ public sealed partial class BulkConversionWorker(
 
         var done = 0;
         var renewedAt = DateTimeOffset.MinValue;
-        foreach (var item in pending)
+        foreach (var chunk in pending.Chunk(ChunkSize))
         {
-            if (maxItems is { } max && done >= max)
+            var items = maxItems is { } max ? chunk.Take(max - done).ToArray() : chunk;
+            if (items.Length == 0)
             {
                 return false;
             }
 
-            // Renewing is a durable commit; a third of the lease is plenty of margin, and each item's outcome
+            // Renewing is a durable commit; a third of the lease is plenty of margin, and each chunk's outcome
             // update below already checks that the lease is still ours.
             if (clock.GetUtcNow() - renewedAt > Lease / 3)
             {
@@ -153,13 +157,17 @@ public sealed partial class BulkConversionWorker(
                 renewedAt = clock.GetUtcNow();
             }
 
-            if (!await ConvertItemAsync(actor, item, instanceId, cancellationToken))
+            if (!await ConvertChunkAsync(actor, items, instanceId, cancellationToken))
             {
                 LogLeaseLost(jobId, instanceId);
                 return false;
             }
 
-            done++;
+            done += items.Length;
+            if (items.Length < chunk.Length)
+            {
+                return false;
+            }
         }
 
         if (!await RenewLeaseAsync(jobId, instanceId, cancellationToken))
@@ -172,64 +180,97 @@ public sealed partial class BulkConversionWorker(
         return true;
     }
 
-    /// <summary>Converts one deal and records its outcome; false when the job's lease is no longer ours.</summary>
-    private async Task<bool> ConvertItemAsync(UserAccess? actor, BulkConversionJobItem item, string instanceId, CancellationToken cancellationToken)
+    /// <summary>Converts a chunk of deals and records their outcomes; false when the job's lease is no longer ours.</summary>
+    private async Task<bool> ConvertChunkAsync(UserAccess? actor, BulkConversionJobItem[] items, string instanceId, CancellationToken cancellationToken)
     {
-        BulkItemOutcome outcome;
-        Guid? leadId = null;
-        string? reason = null;
-        await using (var scope = scopes.CreateAsyncScope())
+        var outcomes = actor is { IsActive: true }
+            ? await ConvertAsync(actor, items, cancellationToken)
+            : items.Select(_ => (BulkItemOutcome.Rejected, (Guid?)null, (string?)"The user who started the conversion is no longer active.")).ToArray();
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
+        return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
-            var conversions = scope.ServiceProvider.GetRequiredService<DealConversionService>();
-            if (actor is not { IsActive: true })
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            // The conversions themselves committed durably; their outcomes can always be read again by the items'
+            // conversion ids, so recording them need not wait for a WAL flush.
+            await db.Database.ExecuteSqlRawAsync("SET LOCAL synchronous_commit TO OFF", cancellationToken);
+            var stillOurs = await db.BulkConversionJobs
+                .Where(j => j.Id == items[0].JobId && j.LeasedBy == instanceId && j.Status == BulkJobStatus.Running)
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.Processed, j => j.Processed + items.Length), cancellationToken);
+            if (stillOurs == 0)
             {
-                (outcome, reason) = (BulkItemOutcome.Rejected, "The user who started the conversion is no longer active.");
+                await transaction.RollbackAsync(cancellationToken);
+                return false;
             }
-            else
+
+            for (var i = 0; i < items.Length; i++)
+            {
+                var (outcome, leadId, reason) = outcomes[i];
+                var recorded = new BulkConversionJobItem { Id = items[i].Id };
+                db.BulkConversionJobItems.Attach(recorded);
+                recorded.Outcome = outcome;
+                recorded.LeadId = leadId;
+                recorded.Reason = reason is { Length: > 500 } ? reason[..500] : reason;
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return true;
+        });
+    }
+
+    /// <summary>
+    /// Converts the chunk in one transaction. When that fails for a reason other than an outage, each deal is tried on
+    /// its own, so a bug or bad data in one deal fails that deal alone; an outage propagates, and the job is resumed
+    /// later rather than marking every remaining deal as failed.
+    /// </summary>
+    private async Task<(BulkItemOutcome Outcome, Guid? LeadId, string? Reason)[]> ConvertAsync(
+        UserAccess actor, BulkConversionJobItem[] items, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ConvertInOneTransactionAsync(actor, items, cancellationToken);
+        }
+        catch (Exception exception) when (items.Length > 1 && exception is not OperationCanceledException && !IsDatabaseOutage(exception))
+        {
+            var outcomes = new List<(BulkItemOutcome, Guid?, string?)>(items.Length);
+            foreach (var item in items)
             {
                 try
                 {
-                    var result = await conversions.ConvertDealToLeadAsync(actor, item.DealId, item.ConversionId, cancellationToken);
-                    (outcome, leadId, reason) = result switch
-                    {
-                        null => (BulkItemOutcome.Rejected, (Guid?)null, "The deal no longer exists or you can no longer see it."),
-                        { Status: ConversionStatus.Completed } => (BulkItemOutcome.Converted, result.LeadId, null),
-                        { Status: ConversionStatus.Rejected } => (BulkItemOutcome.Rejected, null, result.Reason),
-                        _ => (BulkItemOutcome.Failed, null, result.Reason ?? $"The conversion ended as {result.Status}."),
-                    };
+                    outcomes.AddRange(await ConvertInOneTransactionAsync(actor, [item], cancellationToken));
                 }
-                catch (Exception exception) when (exception is not OperationCanceledException && !IsDatabaseOutage(exception))
+                catch (Exception itemException) when (itemException is not OperationCanceledException && !IsDatabaseOutage(itemException))
                 {
-                    // A bug or bad data in one deal must not stop the other deals; an outage, though, propagates so
-                    // the job is resumed later rather than marking every remaining deal as failed.
-                    LogItemFailed(exception, item.DealId);
-                    (outcome, reason) = (BulkItemOutcome.Failed, "An unexpected error stopped this conversion.");
+                    LogItemFailed(itemException, item.DealId);
+                    outcomes.Add((BulkItemOutcome.Failed, null, "An unexpected error stopped this conversion."));
                 }
             }
-        }
 
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
-            return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
-            {
-                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                // The conversion itself committed durably; its outcome can always be read again by the item's
-                // conversion id, so recording it need not wait for a WAL flush.
-                await db.Database.ExecuteSqlRawAsync("SET LOCAL synchronous_commit TO OFF", cancellationToken);
-                await db.BulkConversionJobItems
-                    .Where(i => i.Id == item.Id)
-                    .ExecuteUpdateAsync(s => s
-                        .SetProperty(i => i.Outcome, outcome)
-                        .SetProperty(i => i.LeadId, leadId)
-                        .SetProperty(i => i.Reason, reason == null ? null : reason.Length > 500 ? reason.Substring(0, 500) : reason), cancellationToken);
-                var stillOurs = await db.BulkConversionJobs
-                    .Where(j => j.Id == item.JobId && j.LeasedBy == instanceId && j.Status == BulkJobStatus.Running)
-                    .ExecuteUpdateAsync(s => s.SetProperty(j => j.Processed, j => j.Processed + 1), cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                return stillOurs == 1;
-            });
+            return outcomes.ToArray();
         }
+        catch (Exception exception) when (exception is not OperationCanceledException && !IsDatabaseOutage(exception))
+        {
+            LogItemFailed(exception, items[0].DealId);
+            return [(BulkItemOutcome.Failed, null, "An unexpected error stopped this conversion.")];
+        }
+    }
+
+    private async Task<(BulkItemOutcome Outcome, Guid? LeadId, string? Reason)[]> ConvertInOneTransactionAsync(
+        UserAccess actor, BulkConversionJobItem[] items, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var conversions = scope.ServiceProvider.GetRequiredService<DealConversionService>();
+        var results = await conversions.ConvertDealsToLeadsAsync(actor, items.Select(i => new DealToConvert(i.DealId, i.ConversionId)).ToList(), cancellationToken);
+        return results.Select(result => result switch
+        {
+            null => (BulkItemOutcome.Rejected, (Guid?)null, (string?)"The deal no longer exists or you can no longer see it."),
+            { Status: ConversionStatus.Completed } => (BulkItemOutcome.Converted, result.LeadId, null),
+            { Status: ConversionStatus.Rejected } => (BulkItemOutcome.Rejected, null, result.Reason),
+            _ => (BulkItemOutcome.Failed, null, result.Reason ?? $"The conversion ended as {result.Status}."),
+        }).ToArray();
     }
 
     /// <summary>Extends the lease and refreshes the progress count; false when another instance has taken the job over.</summary>

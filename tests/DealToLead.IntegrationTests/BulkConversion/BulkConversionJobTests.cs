@@ -108,6 +108,36 @@ public class BulkConversionJobTests(BulkConversionApp app) : BulkConversionTest(
     }
 
     [Fact]
+    public async Task A_deal_whose_conversion_breaks_fails_alone_stays_a_deal_and_the_rest_of_its_chunk_converts()
+    {
+        var data = await DataAsync();
+        var good = await data.DealsAsync(3, DemoUsers.Rep, titlePrefix: "Good");
+        var poison = await data.DealsAsync(1, DemoUsers.Rep, titlePrefix: "Poison");
+        // Bad data the code did not foresee: the database refuses this one deal's lead.
+        await App.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("""
+            CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS
+            $$ BEGIN IF NEW.title LIKE 'Poison%' THEN RAISE EXCEPTION 'poison lead'; END IF; RETURN NEW; END $$;
+            CREATE TRIGGER refuse_poison BEFORE INSERT ON leads FOR EACH ROW EXECUTE FUNCTION refuse_poison();
+            """));
+        try
+        {
+            var jobId = await SubmitAsync(new { ids = good.Concat(poison).Concat(await data.DealsAsync(2, DemoUsers.Rep, titlePrefix: "Also good")) });
+            await ProcessAllJobsAsync();
+
+            var job = await JobAsync(jobId);
+            job.Status.Should().Be(BulkJobStatus.Completed);
+            job.Items.Should().ContainSingle(i => i.Outcome == BulkItemOutcome.Failed).Which.DealId.Should().Be(poison[0]);
+            job.Items.Count(i => i.Outcome == BulkItemOutcome.Converted).Should().Be(5);
+            (await App.WithDbAsync(db => db.Deals.CountAsync(d => d.Id == poison[0]))).Should().Be(1, "nothing is half-converted");
+            (await LeadsFromDealsAsync()).Should().Be(5);
+        }
+        finally
+        {
+            await App.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("DROP TRIGGER refuse_poison ON leads; DROP FUNCTION refuse_poison();"));
+        }
+    }
+
+    [Fact]
     public async Task An_interrupted_job_resumes_on_another_instance_without_converting_a_deal_twice_and_sends_one_email()
     {
         var data = await DataAsync();

@@ -267,6 +267,50 @@ public class DealToLeadConversionTests(DealToLeadApp app) : ConversionTestBase(a
     }
 
     [Fact]
+    public async Task Converting_many_deals_at_once_issues_as_many_sql_commands_as_converting_two_and_answers_each_in_order()
+    {
+        var access = await AccessAsync(DemoUsers.Rep);
+        var two = new List<int>();
+        var many = new List<int>();
+        for (var i = 0; i < 2; i++)
+        {
+            two.Add((await CreateDealAsync(DemoUsers.Rep)).Id);
+        }
+
+        for (var i = 0; i < 20; i++)
+        {
+            many.Add((await CreateDealAsync(DemoUsers.Rep, b => b.WithWorld(upcoming: 3, done: 2, notes: 4, emails: 5))).Id);
+        }
+
+        var won = await CreateDealAsync(DemoUsers.Rep, b => b.WithStatus(DealStatus.Won));
+
+        async Task<(int Commands, IReadOnlyList<ConversionOutcome?> Outcomes)> ConvertAsync(IEnumerable<int> dealIds)
+        {
+            var counter = new SqlCommandCounter();
+            await using var db = NewContext(counter);
+            var outcomes = await new DealConversionService(db, TimeProvider.System)
+                .ConvertDealsToLeadsAsync(access, dealIds.Select(id => new DealToConvert(id)).ToList());
+            return (counter.Count, outcomes);
+        }
+
+        var forTwo = await ConvertAsync(two);
+        var forMany = await ConvertAsync(many.Append(won.Id).Append(int.MaxValue).Append(many[0]));
+
+        forMany.Commands.Should().Be(forTwo.Commands);
+        forTwo.Outcomes.Should().OnlyContain(o => o != null && o.Succeeded);
+        forMany.Outcomes.Take(20).Select(o => o!.DealId!.Value).Should().Equal(many);
+        forMany.Outcomes.Take(20).Should().OnlyContain(o => o!.Succeeded && o.LeadId != null);
+        forMany.Outcomes[20]!.Rejection.Should().Be(ConversionRejection.DealWon);
+        forMany.Outcomes[21].Should().BeNull("the deal does not exist");
+        forMany.Outcomes[22]!.Rejection.Should().Be(ConversionRejection.AlreadyConverted, "a deal converts once however often it is asked for");
+        foreach (var (dealId, outcome) in many.Zip(forMany.Outcomes))
+        {
+            var items = await OwnershipAsync(dealId, outcome!.LeadId);
+            items.Should().Be(new ItemOwnership(0, 2, 0, 0, 3, 4, 5, items.Invoices, items.History), $"deal {dealId}'s own items move to its own lead");
+        }
+    }
+
+    [Fact]
     public async Task Restoring_the_deal_from_the_deleted_deals_brings_it_back_and_the_lead_stays()
     {
         var deal = await CreateDealAsync(DemoUsers.Rep);
