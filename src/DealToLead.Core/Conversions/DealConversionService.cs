@@ -3,6 +3,7 @@ using DealToLead.Core.CustomFields;
 using DealToLead.Core.Data;
 using DealToLead.Core.Leads;
 using DealToLead.Core.Users;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.Core.Conversions;
@@ -92,7 +93,7 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
                 ?? (requested.Add(deal.Id) ? null : AlreadyConverted);
             if (refusal is null)
             {
-                claims.Add(new Claim(index, id, deal.Id, FormulaFieldsWithValues(deal, fields)));
+                claims.Add(new Claim(index, id, deal.Id, Guid.CreateVersion7(), FormulaFieldsWithValues(deal, fields)));
             }
             else
             {
@@ -105,78 +106,91 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
             return outcomes;
         }
 
-        var strategy = db.Database.CreateExecutionStrategy();
-        await strategy.ExecuteAsync(async ct =>
+        var now = clock.GetUtcNow();
+        var convertedDealIds = claims.Count == 0 ? [] : await ConvertClaimsAsync(actor, claims, now, cancellationToken);
+        var lost = claims.Where(c => !convertedDealIds.Contains(c.DealId)).ToList();
+        foreach (var claim in claims.Where(c => convertedDealIds.Contains(c.DealId)))
         {
-            db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var now = clock.GetUtcNow();
-            var lost = new List<Claim>();
-            var converted = new List<(Claim Claim, Conversion Conversion)>();
-            if (claims.Count > 0)
-            {
-                // The claim: only one transaction can soft-delete a live deal. A concurrent conversion waits on the
-                // row lock, then finds deleted_at set and updates nothing, so the database guarantees a single lead.
-                var claimIds = claims.Select(c => c.DealId).ToArray();
-                var claimed = (await db.Database.SqlQuery<int>($"""
-                    UPDATE deals SET deleted_at = {now}, deleted_by_id = {actor.UserId}, updated_at = {now}, updated_by_id = {actor.UserId}
-                    WHERE id = ANY({claimIds}) AND deleted_at IS NULL AND status <> 'Won'
-                    RETURNING id AS "Value"
-                    """).ToListAsync(ct)).ToHashSet();
+            outcomes[claim.Index] = new ConversionOutcome(claim.ConversionId, ConversionStatus.Completed, claim.DealId, claim.LeadId, null, claim.FormulaFieldsNotCarried);
+        }
 
-                // Read again under the row locks we now hold: each deal as it was at the instant of the claim.
-                var current = claimed.Count == 0
-                    ? []
-                    : await db.Deals.IgnoreQueryFilters().AsNoTracking().Where(d => claimed.Contains(d.Id)).ToDictionaryAsync(d => d.Id, ct);
-                foreach (var claim in claims)
-                {
-                    if (current.TryGetValue(claim.DealId, out var deal))
-                    {
-                        converted.Add((claim, AddLead(actor, deal, claim, now)));
-                    }
-                    else
-                    {
-                        lost.Add(claim);
-                    }
-                }
-            }
+        // A claim is lost to a concurrent conversion, or to this one's own first attempt when a retry follows a commit
+        // whose answer never arrived; that attempt's conversion row then says how it ended.
+        var lostIds = lost.Select(c => c.ConversionId).ToList();
+        var recorded = lostIds.Count == 0 ? [] : await db.Conversions.AsNoTracking().Where(c => lostIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
+        db.ChangeTracker.Clear();
+        var rejected = refusals.Select(r => (r.Index, Conversion: AddRejection(r.Id, ConversionDirection.DealToLead, actor, r.DealId, null, r.Refusal, now)))
+            .Concat(lost.Where(c => !recorded.ContainsKey(c.ConversionId))
+                .Select(c => (c.Index, Conversion: AddRejection(c.ConversionId, ConversionDirection.DealToLead, actor, c.DealId, null, AlreadyConverted, now))))
+            .Concat(lost.Where(c => recorded.ContainsKey(c.ConversionId)).Select(c => (c.Index, Conversion: recorded[c.ConversionId])))
+            .ToList();
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var (index, conversion) in rejected)
+        {
+            outcomes[index] = ConversionOutcome.From(conversion);
+        }
 
-            var rejected = refusals.Select(r => (r.Index, Conversion: AddRejection(r.Id, ConversionDirection.DealToLead, actor, r.DealId, null, r.Refusal, now)))
-                .Concat(lost.Select(c => (c.Index, Conversion: AddRejection(c.ConversionId, ConversionDirection.DealToLead, actor, c.DealId, null, AlreadyConverted, now))))
-                .ToList();
-            await db.SaveChangesAsync(ct);
-
-            if (converted.Count > 0)
-            {
-                // Each deal's upcoming activities, notes and emails move to its own lead: one statement for every
-                // deal and all three kinds (LINQ's nullable-key comparisons would cost a sequential scan each).
-                var dealIds = converted.Select(c => c.Claim.DealId).ToArray();
-                var leadIds = converted.Select(c => c.Conversion.LeadId!.Value).ToArray();
-                await db.Database.ExecuteSqlAsync($"""
-                    WITH moves AS (SELECT * FROM unnest({dealIds}, {leadIds}) AS m(deal_id, lead_id)),
-                    moved_activities AS (
-                        UPDATE activities AS a SET lead_id = m.lead_id, moved_from_deal_id = a.deal_id, deal_id = NULL
-                        FROM moves AS m WHERE a.deal_id = m.deal_id AND NOT a.done),
-                    moved_notes AS (
-                        UPDATE notes AS n SET lead_id = m.lead_id, moved_from_deal_id = n.deal_id, deal_id = NULL
-                        FROM moves AS m WHERE n.deal_id = m.deal_id)
-                    UPDATE emails AS e SET lead_id = m.lead_id, moved_from_deal_id = e.deal_id, deal_id = NULL
-                    FROM moves AS m WHERE e.deal_id = m.deal_id
-                    """, ct);
-            }
-
-            await transaction.CommitAsync(ct);
-            foreach (var (index, conversion) in rejected)
-            {
-                outcomes[index] = ConversionOutcome.From(conversion);
-            }
-
-            foreach (var (claim, conversion) in converted)
-            {
-                outcomes[claim.Index] = ConversionOutcome.From(conversion);
-            }
-        }, cancellationToken);
         return outcomes;
+    }
+
+    /// <summary>
+    /// Converts the claimed deals in one statement, so atomically: soft-deletes each deal that is still live and not
+    /// won, creates its lead from the deal as it is at that instant, logs both sides, records the conversion and moves
+    /// the deal's upcoming activities, notes and emails to its lead. Returns the ids of the deals it converted.
+    /// </summary>
+    /// <remarks>
+    /// One statement instead of change tracking plus a statement per kind: for a bulk chunk of 100 rich deals EF's
+    /// inserts took 120 ms and its nullable-key updates scanned whole tables; a single conversion is one round trip.
+    /// </remarks>
+    private async Task<HashSet<int>> ConvertClaimsAsync(UserAccess actor, List<Claim> claims, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var dealIds = claims.Select(c => c.DealId).ToArray();
+        var leadIds = claims.Select(c => c.LeadId).ToArray();
+        var conversionIds = claims.Select(c => c.ConversionId).ToArray();
+        var formulaFields = claims.Select(c => JsonSerializer.Serialize(c.FormulaFieldsNotCarried)).ToArray();
+        var (won, source, logKind, direction, status) = (DealStatus.Won.ToString(), LeadSource.Deal.ToString(), LeadLogKind.ConvertedFromDeal.ToString(),
+            ConversionDirection.DealToLead.ToString(), ConversionStatus.Completed.ToString());
+        var converted = await db.Database.SqlQuery<int>($"""
+            WITH requested AS (
+                SELECT * FROM unnest({dealIds}, {leadIds}, {conversionIds}, {formulaFields}) AS r(deal_id, lead_id, conversion_id, formula_fields)),
+            claimed AS (
+                -- Only one transaction can soft-delete a live deal: a concurrent conversion waits on the row lock, then
+                -- finds deleted_at set and updates nothing, so the database guarantees a single lead.
+                UPDATE deals AS d SET deleted_at = {now}, deleted_by_id = {actor.UserId}, updated_at = {now}, updated_by_id = {actor.UserId}
+                FROM requested AS r
+                WHERE d.id = r.deal_id AND d.deleted_at IS NULL AND d.status <> {won}
+                RETURNING d.*, r.lead_id, r.conversion_id, r.formula_fields),
+            new_leads AS (
+                INSERT INTO leads (id, title, value_amount, value_currency, expected_close_date, probability, owner_id, creator_id,
+                    person_id, organization_id, visibility, label_ids, source, origin_deal_id, is_archived, was_seen, custom_fields,
+                    created_at, created_by_id, updated_at, updated_by_id)
+                SELECT c.lead_id, c.title, c.value_amount, c.value_currency, c.expected_close_date, c.probability, {actor.UserId}, {actor.UserId},
+                    c.person_id, c.organization_id, c.visibility, ARRAY[]::uuid[], {source}, c.id, false, false, c.custom_fields,
+                    {now}, {actor.UserId}, {now}, {actor.UserId}
+                FROM claimed AS c),
+            logged AS (
+                INSERT INTO lead_log (lead_id, at, user_id, kind, deal_id)
+                SELECT c.lead_id, {now}, {actor.UserId}, {logKind}, c.id FROM claimed AS c),
+            history AS (
+                INSERT INTO deal_history (deal_id, at, user_id, field, new_value)
+                SELECT c.id, {now}, {actor.UserId}, 'converted_to_lead', c.lead_id::text FROM claimed AS c),
+            recorded AS (
+                INSERT INTO conversions (id, direction, deal_id, lead_id, requested_by_id, status, formula_fields_not_carried, created_at, completed_at)
+                SELECT c.conversion_id, {direction}, c.id, c.lead_id, {actor.UserId}, {status},
+                    ARRAY(SELECT jsonb_array_elements_text(c.formula_fields::jsonb)), {now}, {now}
+                FROM claimed AS c),
+            moved_activities AS (
+                UPDATE activities AS a SET lead_id = c.lead_id, moved_from_deal_id = a.deal_id, deal_id = NULL
+                FROM claimed AS c WHERE a.deal_id = c.id AND NOT a.done),
+            moved_notes AS (
+                UPDATE notes AS n SET lead_id = c.lead_id, moved_from_deal_id = n.deal_id, deal_id = NULL
+                FROM claimed AS c WHERE n.deal_id = c.id),
+            moved_emails AS (
+                UPDATE emails AS e SET lead_id = c.lead_id, moved_from_deal_id = e.deal_id, deal_id = NULL
+                FROM claimed AS c WHERE e.deal_id = c.id)
+            SELECT id AS "Value" FROM claimed
+            """).ToListAsync(cancellationToken);
+        return converted.ToHashSet();
     }
 
     /// <summary>
@@ -399,47 +413,6 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
             : await db.Stages.AsNoTracking().Where(s => s.PipelineId == pipeline.Id).OrderBy(s => s.OrderNr).FirstOrDefaultAsync(cancellationToken);
     }
 
-    /// <summary>Adds the lead, its log entry, the deal's history entry and the conversion row for a claimed deal.</summary>
-    private Conversion AddLead(UserAccess actor, Deal deal, Claim claim, DateTimeOffset now)
-    {
-        var lead = new Lead
-        {
-            Id = Guid.CreateVersion7(now),
-            Title = deal.Title,
-            ValueAmount = deal.ValueAmount,
-            ValueCurrency = deal.ValueCurrency,
-            ExpectedCloseDate = deal.ExpectedCloseDate,
-            Probability = deal.Probability,
-            OwnerId = actor.UserId,
-            CreatorId = actor.UserId,
-            PersonId = deal.PersonId,
-            OrganizationId = deal.OrganizationId,
-            Visibility = deal.Visibility,
-            Source = LeadSource.Deal,
-            OriginDealId = deal.Id,
-            CustomFields = new Dictionary<string, string>(deal.CustomFields),
-            CreatedAt = now,
-            CreatedById = actor.UserId,
-        };
-        db.Leads.Add(lead);
-        db.LeadLog.Add(new LeadLogEntry { LeadId = lead.Id, At = now, UserId = actor.UserId, Kind = LeadLogKind.ConvertedFromDeal, DealId = deal.Id });
-        db.DealHistory.Add(new DealHistoryEntry { DealId = deal.Id, At = now, UserId = actor.UserId, Field = "converted_to_lead", NewValue = lead.Id.ToString() });
-        var conversion = new Conversion
-        {
-            Id = claim.ConversionId,
-            Direction = ConversionDirection.DealToLead,
-            DealId = deal.Id,
-            LeadId = lead.Id,
-            RequestedById = actor.UserId,
-            Status = ConversionStatus.Completed,
-            FormulaFieldsNotCarried = claim.FormulaFieldsNotCarried.ToList(),
-            CreatedAt = now,
-            CompletedAt = now,
-        };
-        db.Conversions.Add(conversion);
-        return conversion;
-    }
-
     private async Task<List<CustomFieldDefinition>> DealCustomFieldsAsync(CancellationToken cancellationToken) =>
         await db.CustomFields.AsNoTracking()
             .Where(f => f.Entity == CustomFieldEntity.Deal)
@@ -481,7 +454,7 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
         return conversion;
     }
 
-    private sealed record Claim(int Index, Guid ConversionId, int DealId, IReadOnlyList<string> FormulaFieldsNotCarried);
+    private sealed record Claim(int Index, Guid ConversionId, int DealId, Guid LeadId, IReadOnlyList<string> FormulaFieldsNotCarried);
 
     private sealed record Refusal(ConversionRejection Kind, string Reason);
 }

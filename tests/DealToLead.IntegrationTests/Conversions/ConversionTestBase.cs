@@ -56,13 +56,4 @@ public abstract class ConversionTestBase(DealToLeadApp app) : AppTest(app)
         History: await db.DealHistory.CountAsync(h => h.DealId == dealId)));
 
     protected sealed record ItemOwnership(int UpcomingOnDeal, int DoneOnDeal, int NotesOnDeal, int EmailsOnDeal, int ActivitiesOnLead, int NotesOnLead, int EmailsOnLead, int Invoices, int History);
-
-    /// <summary>Throws when a command touching the given table runs: a crash in the middle of a conversion.</summary>
-    protected sealed class FailOnTable(string table) : DbCommandInterceptor
-    {
-        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default) =>
-            command.CommandText.Contains($"UPDATE {table}", StringComparison.Ordinal)
-                ? throw new InvalidOperationException($"Injected failure on {table}")
-                : base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
-    }
 }

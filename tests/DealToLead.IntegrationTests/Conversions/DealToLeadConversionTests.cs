@@ -229,10 +229,22 @@ public class DealToLeadConversionTests(DealToLeadApp app) : ConversionTestBase(a
         var before = await OwnershipAsync(deal.Id, null);
         var access = await AccessAsync(DemoUsers.Rep);
 
-        await using (var db = NewContext(new FailOnTable(failingTable)))
+        // The database itself fails while moving one kind of item, after the deal, lead and other kinds were written.
+        var createTrigger = $"""
+            CREATE FUNCTION fail_move() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'Injected failure'; END $$;
+            CREATE TRIGGER fail_move BEFORE UPDATE ON {failingTable} FOR EACH ROW EXECUTE FUNCTION fail_move();
+            """;
+        var dropTrigger = $"DROP TRIGGER fail_move ON {failingTable}; DROP FUNCTION fail_move();";
+        await App.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(createTrigger));
+        try
         {
+            await using var db = NewContext();
             var convert = () => new DealConversionService(db, TimeProvider.System).ConvertDealToLeadAsync(access, deal.Id);
-            await convert.Should().ThrowAsync<InvalidOperationException>().WithMessage("Injected failure*");
+            await convert.Should().ThrowAsync<Npgsql.PostgresException>().WithMessage("*Injected failure*");
+        }
+        finally
+        {
+            await App.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(dropTrigger));
         }
 
         (await OwnershipAsync(deal.Id, null)).Should().Be(before);
@@ -263,7 +275,7 @@ public class DealToLeadConversionTests(DealToLeadApp app) : ConversionTestBase(a
         var forLarge = await CountCommandsAsync(large.Id);
 
         forLarge.Should().Be(forSmall);
-        forSmall.Should().BeLessThanOrEqualTo(10);
+        forSmall.Should().BeLessThanOrEqualTo(3, "load the deal, load the custom fields, convert in one statement");
     }
 
     [Fact]
@@ -283,6 +295,7 @@ public class DealToLeadConversionTests(DealToLeadApp app) : ConversionTestBase(a
         }
 
         var won = await CreateDealAsync(DemoUsers.Rep, b => b.WithStatus(DealStatus.Won));
+        var alsoWon = await CreateDealAsync(DemoUsers.Rep, b => b.WithStatus(DealStatus.Won));
 
         async Task<(int Commands, IReadOnlyList<ConversionOutcome?> Outcomes)> ConvertAsync(IEnumerable<int> dealIds)
         {
@@ -293,11 +306,11 @@ public class DealToLeadConversionTests(DealToLeadApp app) : ConversionTestBase(a
             return (counter.Count, outcomes);
         }
 
-        var forTwo = await ConvertAsync(two);
+        var forTwo = await ConvertAsync(two.Append(alsoWon.Id));
         var forMany = await ConvertAsync(many.Append(won.Id).Append(int.MaxValue).Append(many[0]));
 
         forMany.Commands.Should().Be(forTwo.Commands);
-        forTwo.Outcomes.Should().OnlyContain(o => o != null && o.Succeeded);
+        forTwo.Outcomes.Take(2).Should().OnlyContain(o => o != null && o.Succeeded);
         forMany.Outcomes.Take(20).Select(o => o!.DealId!.Value).Should().Equal(many);
         forMany.Outcomes.Take(20).Should().OnlyContain(o => o!.Succeeded && o.LeadId != null);
         forMany.Outcomes[20]!.Rejection.Should().Be(ConversionRejection.DealWon);
