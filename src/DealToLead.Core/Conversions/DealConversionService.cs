@@ -1,9 +1,9 @@
+using System.Text.Json;
 using DealToLead.Core.Crm;
 using DealToLead.Core.CustomFields;
 using DealToLead.Core.Data;
 using DealToLead.Core.Leads;
 using DealToLead.Core.Users;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.Core.Conversions;
@@ -50,8 +50,8 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
         (await ConvertDealsToLeadsAsync(actor, [new DealToConvert(dealId, conversionId)], cancellationToken))[0];
 
     /// <summary>
-    /// Converts many deals in one transaction with a fixed number of SQL statements however many deals and items
-    /// there are; each deal converts completely or is refused, and its outcome is at the same index as its request.
+    /// Converts many deals with a fixed number of SQL commands however many deals and items there are (see ADR 0005);
+    /// each deal converts completely or is refused, and its outcome is at the same index as its request.
     /// A request whose <see cref="DealToConvert.ConversionId"/> was seen before returns that first outcome.
     /// </summary>
     public async Task<IReadOnlyList<ConversionOutcome?>> ConvertDealsToLeadsAsync(
@@ -119,17 +119,18 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
         var lostIds = lost.Select(c => c.ConversionId).ToList();
         var recorded = lostIds.Count == 0 ? [] : await db.Conversions.AsNoTracking().Where(c => lostIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
         db.ChangeTracker.Clear();
-        var rejected = refusals.Select(r => (r.Index, Conversion: AddRejection(r.Id, ConversionDirection.DealToLead, actor, r.DealId, null, r.Refusal, now)))
-            .Concat(lost.Where(c => !recorded.ContainsKey(c.ConversionId))
-                .Select(c => (c.Index, Conversion: AddRejection(c.ConversionId, ConversionDirection.DealToLead, actor, c.DealId, null, AlreadyConverted, now))))
-            .Concat(lost.Where(c => recorded.ContainsKey(c.ConversionId)).Select(c => (c.Index, Conversion: recorded[c.ConversionId])))
-            .ToList();
-        await db.SaveChangesAsync(cancellationToken);
-        foreach (var (index, conversion) in rejected)
+        foreach (var claim in lost)
         {
-            outcomes[index] = ConversionOutcome.From(conversion);
+            outcomes[claim.Index] = ConversionOutcome.From(recorded.GetValueOrDefault(claim.ConversionId)
+                ?? AddRejection(claim.ConversionId, ConversionDirection.DealToLead, actor, claim.DealId, null, AlreadyConverted, now));
         }
 
+        foreach (var (index, id, dealId, refusal) in refusals)
+        {
+            outcomes[index] = ConversionOutcome.From(AddRejection(id, ConversionDirection.DealToLead, actor, dealId, null, refusal, now));
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
         return outcomes;
     }
 

@@ -25,7 +25,7 @@ public sealed partial class BulkConversionWorker(
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(60);
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
-    /// <summary>Deals converted per transaction: one commit and a fixed number of statements for the whole chunk.</summary>
+    /// <summary>Deals converted together: one statement and one commit for the whole chunk (ADR 0005).</summary>
     public const int ChunkSize = 100;
 
     /// <summary>How long a claim holds without renewal: how soon a crashed instance's job is resumed (<c>BulkConversion:LeaseSeconds</c>).</summary>
@@ -222,7 +222,7 @@ public sealed partial class BulkConversionWorker(
     }
 
     /// <summary>
-    /// Converts the chunk in one transaction. When that fails for a reason other than an outage, each deal is tried on
+    /// Converts the chunk together (one statement, see ADR 0005). When that fails for a reason other than an outage, each deal is tried on
     /// its own, so a bug or bad data in one deal fails that deal alone; an outage propagates, and the job is resumed
     /// later rather than marking every remaining deal as failed.
     /// </summary>
@@ -231,7 +231,7 @@ public sealed partial class BulkConversionWorker(
     {
         try
         {
-            return await ConvertInOneTransactionAsync(actor, items, cancellationToken);
+            return await ConvertTogetherAsync(actor, items, cancellationToken);
         }
         catch (Exception exception) when (items.Length > 1 && exception is not OperationCanceledException && !IsDatabaseOutage(exception))
         {
@@ -240,7 +240,7 @@ public sealed partial class BulkConversionWorker(
             {
                 try
                 {
-                    outcomes.AddRange(await ConvertInOneTransactionAsync(actor, [item], cancellationToken));
+                    outcomes.AddRange(await ConvertTogetherAsync(actor, [item], cancellationToken));
                 }
                 catch (Exception itemException) when (itemException is not OperationCanceledException && !IsDatabaseOutage(itemException))
                 {
@@ -258,7 +258,7 @@ public sealed partial class BulkConversionWorker(
         }
     }
 
-    private async Task<(BulkItemOutcome Outcome, Guid? LeadId, string? Reason)[]> ConvertInOneTransactionAsync(
+    private async Task<(BulkItemOutcome Outcome, Guid? LeadId, string? Reason)[]> ConvertTogetherAsync(
         UserAccess actor, BulkConversionJobItem[] items, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
