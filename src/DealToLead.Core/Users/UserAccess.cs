@@ -24,10 +24,16 @@ public sealed record UserAccess(int UserId, string DisplayName, string Email, Us
 
     public bool CanEdit(Leads.Lead lead) => CanSee(lead) && (lead.OwnerId == UserId || Has(Permission.EditDealsOwnedByOthers));
 
-    public static async Task<UserAccess?> LoadAsync(CrmDbContext db, int userId, CancellationToken cancellationToken = default)
+    public static Task<UserAccess?> LoadAsync(CrmDbContext db, int userId, CancellationToken cancellationToken = default) =>
+        LoadAsync(db.Users.Where(u => u.Id == userId), cancellationToken);
+
+    /// <summary>The active user holding this API token, with their permissions, in one query.</summary>
+    public static Task<UserAccess?> LoadByApiTokenAsync(CrmDbContext db, string tokenHash, CancellationToken cancellationToken = default) =>
+        LoadAsync(db.Users.Where(u => u.ApiTokenHash == tokenHash && u.IsActive), cancellationToken);
+
+    private static async Task<UserAccess?> LoadAsync(IQueryable<AppUser> users, CancellationToken cancellationToken)
     {
-        var user = await db.Users.AsNoTracking()
-            .Where(u => u.Id == userId)
+        var user = await users.AsNoTracking()
             .Select(u => new
             {
                 u.Id,

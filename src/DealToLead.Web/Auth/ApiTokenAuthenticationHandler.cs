@@ -4,7 +4,6 @@ using DealToLead.Core.Data;
 using DealToLead.Core.Users;
 using DealToLead.Web.Api;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace DealToLead.Web.Auth;
@@ -14,7 +13,8 @@ public sealed class ApiTokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    CrmDbContext db)
+    CrmDbContext db,
+    CurrentUser currentUser)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiToken";
@@ -39,20 +39,18 @@ public sealed class ApiTokenAuthenticationHandler(
             return AuthenticateResult.Fail("Invalid API token.");
         }
 
-        var hash = ApiTokens.Hash(token);
-        var user = await db.Users.AsNoTracking()
-            .Where(u => u.ApiTokenHash == hash && u.IsActive)
-            .Select(u => new { u.Id, u.Email, u.DisplayName, u.Role })
-            .FirstOrDefaultAsync(Context.RequestAborted);
+        var user = await UserAccess.LoadByApiTokenAsync(db, ApiTokens.Hash(token), Context.RequestAborted);
         if (user is null)
         {
             return AuthenticateResult.Fail("Invalid API token.");
         }
 
+        // The permissions came with the token lookup; the request's authorization and handlers reuse them.
+        currentUser.UseAccess(user);
         var identity = new ClaimsIdentity(
             [
-                new Claim(ClaimTypes.NameIdentifier, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                new Claim(ClaimTypes.Name, user.Email ?? string.Empty),
+                new Claim(ClaimTypes.NameIdentifier, user.UserId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new Claim(ClaimTypes.Name, user.Email),
                 new Claim(ClaimTypes.Role, user.Role.ToString()),
             ],
             SchemeName);
