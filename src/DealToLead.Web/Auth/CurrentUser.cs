@@ -28,6 +28,13 @@ public sealed class CurrentUser(IHttpContextAccessor httpContextAccessor, IServi
         return _access;
     }
 
+    /// <summary>The cookie check has just loaded this user's permissions: the request need not load them again.</summary>
+    public void Remember(UserAccess access)
+    {
+        _access = access;
+        _loaded = true;
+    }
+
     /// <summary>For page handlers and endpoints behind authorization, where a signed-in, active user is guaranteed.</summary>
     public async Task<UserAccess> RequireAccessAsync(CancellationToken cancellationToken = default) =>
         await GetAccessAsync(cancellationToken) is { IsActive: true } access
