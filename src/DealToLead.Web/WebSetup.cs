@@ -89,12 +89,17 @@ public static class WebSetup
             {
                 // A deactivated user's cookie stops working on their next request.
                 var id = context.Principal?.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value;
-                if (!int.TryParse(id, out var userId)
-                    || await UserAccess.LoadAsync(context.HttpContext.RequestServices.GetRequiredService<CrmDbContext>(), userId) is not { IsActive: true })
+                var access = int.TryParse(id, out var userId)
+                    ? await UserAccess.LoadAsync(context.HttpContext.RequestServices.GetRequiredService<CrmDbContext>(), userId)
+                    : null;
+                if (access is not { IsActive: true })
                 {
                     context.RejectPrincipal();
                     await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+                    return;
                 }
+
+                context.HttpContext.RequestServices.GetRequiredService<CurrentUser>().UseAccess(access);
             };
         });
 

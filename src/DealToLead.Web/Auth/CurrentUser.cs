@@ -28,7 +28,7 @@ public sealed class CurrentUser(IHttpContextAccessor httpContextAccessor, IServi
         return _access;
     }
 
-    /// <summary>Takes the access an authentication handler already loaded with the user, instead of loading it again.</summary>
+    /// <summary>Authentication (API token or cookie check) has just loaded this user's access: the request reuses it.</summary>
     public void UseAccess(UserAccess access)
     {
         _access = access;

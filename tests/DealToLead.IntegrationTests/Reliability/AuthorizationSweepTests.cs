@@ -29,6 +29,7 @@ public class AuthorizationSweepTests(DealToLeadApp app, ITestOutputHelper output
         ["/healthz"] = (200, 200, 200),
         ["/openapi/{documentName}.json"] = (200, 200, 200),
         ["/pipeline"] = (302, 200, 200),
+        ["/pipeline/move/{dealId:int}"] = (302, 200, 200),
         ["/deals"] = (302, 200, 200),
         ["/deals/new"] = (302, 200, 200),
         ["/deals/{id:int}"] = (302, 200, 200),
@@ -156,6 +157,7 @@ public class AuthorizationSweepTests(DealToLeadApp app, ITestOutputHelper output
         string Id(string prefix) => prefix switch
         {
             _ when template.StartsWith("/deals", StringComparison.Ordinal) || template.StartsWith("/api/v2/deals", StringComparison.Ordinal) || template.StartsWith("/api/v1/deals", StringComparison.Ordinal) => ids["deal"],
+            _ when template.StartsWith("/pipeline/move", StringComparison.Ordinal) => ids["deal"],
             _ when template.StartsWith("/leads", StringComparison.Ordinal) || template.Contains("/leads/", StringComparison.Ordinal) => ids["lead"],
             _ when template.Contains("persons", StringComparison.Ordinal) => ids["person"],
             _ when template.Contains("organizations", StringComparison.Ordinal) => ids["organization"],

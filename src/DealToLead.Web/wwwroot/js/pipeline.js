@@ -1,4 +1,5 @@
-// Drag and drop on the pipeline board. Every action also works without script: the move form on each card.
+// Drag and drop on the pipeline board. Every action also works without script: each card's "Move" link opens a
+// page with a stage picker; with script that link opens the Move to dialog instead.
 (() => {
     const board = document.getElementById("board");
     if (!board) return;
@@ -83,7 +84,7 @@
                     if (confirm("Delete this deal? It can be restored for 30 days.") && await post("Delete", { dealId: id })) location.reload();
                     break;
                 case "move":
-                    openMove(id);
+                    openMove(id, board.querySelector(`.card[data-deal-id="${id}"]`)?.closest(".stage")?.dataset.stageId);
                     break;
             }
         });
@@ -130,16 +131,25 @@
         }
     }
 
-    function openMove(id) {
+    function openMove(id, currentStageId) {
         moveDealId = id;
         moveForm.querySelector("input[name=dealId]").value = id;
         moveDialog.querySelector("input[name=destination][value=pipeline]").checked = true;
         pipelineSelect.value = pipelineId;
+        if (currentStageId) stageSelect.value = currentStageId;
         showStagesOf(pipelineId);
         if (convertForm) convertForm.action = `/deals/${id}/convert`;
         showDestination();
         moveDialog.showModal();
     }
+
+    board.addEventListener("click", (event) => {
+        const link = event.target.closest?.("a.card-move");
+        if (!link) return;
+        event.preventDefault();
+        const card = link.closest(".card");
+        openMove(card.dataset.dealId, card.closest(".stage").dataset.stageId);
+    });
 
     pipelineSelect.addEventListener("change", () => showStagesOf(pipelineSelect.value));
     moveDialog.querySelectorAll("input[name=destination]").forEach((radio) => radio.addEventListener("change", showDestination));
