@@ -90,7 +90,7 @@ public static class WebSetup
                 // A deactivated user's cookie stops working on their next request.
                 var id = context.Principal?.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value;
                 if (!int.TryParse(id, out var userId)
-                    || await UserAccess.LoadAsync(context.HttpContext.RequestServices.GetRequiredService<CrmDbContext>(), userId) is not { IsActive: true })
+                    || await context.HttpContext.RequestServices.GetRequiredService<CurrentUser>().GetAccessAsync(userId) is not { IsActive: true })
                 {
                     context.RejectPrincipal();
                     await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
