@@ -22,9 +22,10 @@ internal sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
         // Deals are soft-deleted and purged after 30 days; the lead outlives its origin deal.
         builder.HasOne<Deal>().WithMany().HasForeignKey(l => l.OriginDealId).OnDelete(DeleteBehavior.SetNull);
         builder.ToTable(t => t.HasCheckConstraint("ck_leads_person_or_organization", "person_id IS NOT NULL OR organization_id IS NOT NULL"));
-        // Covering (INCLUDE id): the inbox pages ids with an index-only scan, then joins 50 rows (docs/decisions/0003).
-        builder.HasIndex(l => new { l.IsArchived, l.Source, l.CreatedAt }).IncludeProperties(l => l.Id);
-        builder.HasIndex(l => new { l.IsArchived, l.CreatedAt });
+        // The inbox's sort order (created_at, id) as keys and the visibility columns included: its page of ids and its
+        // count are index-only scans for every user, with no sort step (docs/decisions/0004).
+        builder.HasIndex(l => new { l.IsArchived, l.Source, l.CreatedAt, l.Id }).IncludeProperties(l => new { l.OwnerId, l.Visibility });
+        builder.HasIndex(l => new { l.IsArchived, l.CreatedAt, l.Id }).IncludeProperties(l => new { l.OwnerId, l.Visibility });
         builder.HasIndex(l => new { l.OwnerId, l.IsArchived });
         builder.HasIndex(l => l.OriginDealId);
     }

@@ -1088,16 +1088,18 @@ namespace DealToLead.Infrastructure.Database.Migrations
                     b.HasIndex("PersonId")
                         .HasDatabaseName("ix_leads_person_id");
 
-                    b.HasIndex("IsArchived", "CreatedAt")
-                        .HasDatabaseName("ix_leads_is_archived_created_at");
-
                     b.HasIndex("OwnerId", "IsArchived")
                         .HasDatabaseName("ix_leads_owner_id_is_archived");
 
-                    b.HasIndex("IsArchived", "Source", "CreatedAt")
-                        .HasDatabaseName("ix_leads_is_archived_source_created_at");
+                    b.HasIndex("IsArchived", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_leads_is_archived_created_at_id");
 
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("IsArchived", "Source", "CreatedAt"), new[] { "Id" });
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("IsArchived", "CreatedAt", "Id"), new[] { "OwnerId", "Visibility" });
+
+                    b.HasIndex("IsArchived", "Source", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_leads_is_archived_source_created_at_id");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("IsArchived", "Source", "CreatedAt", "Id"), new[] { "OwnerId", "Visibility" });
 
                     b.ToTable("leads", null, t =>
                         {
@@ -1933,7 +1935,7 @@ namespace DealToLead.Infrastructure.Database.Migrations
                         .IsRequired()
                         .HasConstraintName("fk_permission_audit_users_changed_by_id");
 
-                    b.HasOne("DealToLead.Core.Users.PermissionSet", null)
+                    b.HasOne("DealToLead.Core.Users.PermissionSet", "PermissionSet")
                         .WithMany()
                         .HasForeignKey("PermissionSetId")
                         .OnDelete(DeleteBehavior.SetNull)
@@ -1946,6 +1948,8 @@ namespace DealToLead.Infrastructure.Database.Migrations
                         .HasConstraintName("fk_permission_audit_users_target_user_id");
 
                     b.Navigation("ChangedBy");
+
+                    b.Navigation("PermissionSet");
 
                     b.Navigation("TargetUser");
                 });

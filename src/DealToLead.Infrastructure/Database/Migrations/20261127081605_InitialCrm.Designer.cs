@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace DealToLead.Infrastructure.Database.Migrations
 {
     [DbContext(typeof(CrmDbContext))]
-    [Migration("20261127035454_InitialCrm")]
+    [Migration("20261127081605_InitialCrm")]
     partial class InitialCrm
     {
         /// <inheritdoc />
@@ -1091,16 +1091,18 @@ namespace DealToLead.Infrastructure.Database.Migrations
                     b.HasIndex("PersonId")
                         .HasDatabaseName("ix_leads_person_id");
 
-                    b.HasIndex("IsArchived", "CreatedAt")
-                        .HasDatabaseName("ix_leads_is_archived_created_at");
-
                     b.HasIndex("OwnerId", "IsArchived")
                         .HasDatabaseName("ix_leads_owner_id_is_archived");
 
-                    b.HasIndex("IsArchived", "Source", "CreatedAt")
-                        .HasDatabaseName("ix_leads_is_archived_source_created_at");
+                    b.HasIndex("IsArchived", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_leads_is_archived_created_at_id");
 
-                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("IsArchived", "Source", "CreatedAt"), new[] { "Id" });
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("IsArchived", "CreatedAt", "Id"), new[] { "OwnerId", "Visibility" });
+
+                    b.HasIndex("IsArchived", "Source", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_leads_is_archived_source_created_at_id");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("IsArchived", "Source", "CreatedAt", "Id"), new[] { "OwnerId", "Visibility" });
 
                     b.ToTable("leads", null, t =>
                         {
@@ -1936,7 +1938,7 @@ namespace DealToLead.Infrastructure.Database.Migrations
                         .IsRequired()
                         .HasConstraintName("fk_permission_audit_users_changed_by_id");
 
-                    b.HasOne("DealToLead.Core.Users.PermissionSet", null)
+                    b.HasOne("DealToLead.Core.Users.PermissionSet", "PermissionSet")
                         .WithMany()
                         .HasForeignKey("PermissionSetId")
                         .OnDelete(DeleteBehavior.SetNull)
@@ -1949,6 +1951,8 @@ namespace DealToLead.Infrastructure.Database.Migrations
                         .HasConstraintName("fk_permission_audit_users_target_user_id");
 
                     b.Navigation("ChangedBy");
+
+                    b.Navigation("PermissionSet");
 
                     b.Navigation("TargetUser");
                 });

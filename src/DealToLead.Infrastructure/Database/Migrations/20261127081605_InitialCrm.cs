@@ -978,15 +978,16 @@ namespace DealToLead.Infrastructure.Database.Migrations
                 column: "user_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_leads_is_archived_created_at",
+                name: "ix_leads_is_archived_created_at_id",
                 table: "leads",
-                columns: new[] { "is_archived", "created_at" });
+                columns: new[] { "is_archived", "created_at", "id" })
+                .Annotation("Npgsql:IndexInclude", new[] { "owner_id", "visibility" });
 
             migrationBuilder.CreateIndex(
-                name: "ix_leads_is_archived_source_created_at",
+                name: "ix_leads_is_archived_source_created_at_id",
                 table: "leads",
-                columns: new[] { "is_archived", "source", "created_at" })
-                .Annotation("Npgsql:IndexInclude", new[] { "id" });
+                columns: new[] { "is_archived", "source", "created_at", "id" })
+                .Annotation("Npgsql:IndexInclude", new[] { "owner_id", "visibility" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_leads_organization_id",
