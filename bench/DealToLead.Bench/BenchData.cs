@@ -12,6 +12,9 @@ public static class BenchData
 
     // Each page must show some of these titles, or the page is a placeholder and its scenario is "not available".
     public const string LeadTitlePrefix = "Bench lead ";
+
+    // Any lead row: the conversion scenarios add leads newer than the seeded ones, so a rerun's first page shows those.
+    public const string LeadRowMarker = "data-lead-id=\"";
     public const string BoardDealTitlePrefix = "Board deal ";
     public const string ListDealTitlePrefix = "List deal ";
 
