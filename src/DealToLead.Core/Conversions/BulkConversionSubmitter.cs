@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using DealToLead.Core.Common;
 using DealToLead.Core.Crm;
 using DealToLead.Core.CustomFields;
@@ -54,7 +55,7 @@ public sealed class BulkConversionSubmitter(CrmDbContext db, TimeProvider clock,
 
     public async Task<BulkSubmission> SubmitAsync(UserAccess actor, BulkSelection selection, CancellationToken cancellationToken = default)
     {
-        var (deals, refusal, message) = await ResolveAsync(actor, selection, cancellationToken);
+        var (deals, refusal, message) = await ResolveAsync(actor, selection, IdAndTitle, cancellationToken);
         if (refusal is not null)
         {
             return new BulkSubmission(null, refusal, message);
@@ -68,19 +69,27 @@ public sealed class BulkConversionSubmitter(CrmDbContext db, TimeProvider clock,
             FilterDescription = selection.Filter is { } filter ? $"Filter: {filter.Describe()}" : $"{deals.Count} selected deals",
             Total = deals.Count,
             CreatedAt = clock.GetUtcNow(),
-            Items = deals.Select((deal, index) => new BulkConversionJobItem
-            {
-                Position = index,
-                DealId = deal.Id,
-                DealTitle = deal.Title,
-                Outcome = BulkItemOutcome.Pending,
-                // Chosen now so that a resumed job asks the conversion service for the same conversion, which
-                // answers with the first outcome instead of converting the deal twice.
-                ConversionId = Guid.CreateVersion7(),
-            }).ToList(),
         };
-        db.BulkConversionJobs.Add(job);
-        await db.SaveChangesAsync(cancellationToken);
+        var dealIds = deals.Select(d => d.Id).ToArray();
+        var titles = deals.Select(d => d.Title).ToArray();
+        // Chosen now so that a resumed job asks the conversion service for the same conversion, which answers with
+        // the first outcome instead of converting the deal twice.
+        var conversionIds = deals.Select(_ => Guid.CreateVersion7()).ToArray();
+        var pending = BulkItemOutcome.Pending.ToString();
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            db.BulkConversionJobs.Add(job);
+            await db.SaveChangesAsync(cancellationToken);
+            // One statement for the items: tracking 10,000 of them in EF added 57 MB to the benchmark's peak memory.
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO bulk_conversion_job_items (job_id, position, deal_id, deal_title, outcome, conversion_id)
+                SELECT {job.Id}, i.position - 1, i.deal_id, i.title, {pending}, i.conversion_id
+                FROM unnest({dealIds}, {titles}, {conversionIds}) WITH ORDINALITY AS i(deal_id, title, conversion_id, position)
+                """, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        });
         signal.Notify();
         return new BulkSubmission(job.Id, null, null);
     }
@@ -88,7 +97,7 @@ public sealed class BulkConversionSubmitter(CrmDbContext db, TimeProvider clock,
     public async Task<BulkConversionSummary> SummarizeAsync(UserAccess actor, BulkSelection selection, CancellationToken cancellationToken = default)
     {
         var limit = await LimitAsync(cancellationToken);
-        var (deals, _, message) = await ResolveAsync(actor, selection, cancellationToken);
+        var (deals, _, message) = await ResolveAsync(actor, selection, d => d, cancellationToken);
         var rejections = deals
             .Select(d => RejectionReason(actor, d) is { } reason ? new BulkRejection(d.Id, d.Title, reason) : null)
             .OfType<BulkRejection>()
@@ -127,8 +136,12 @@ public sealed class BulkConversionSubmitter(CrmDbContext db, TimeProvider clock,
     public static string OverLimitMessage(int matched, int limit) =>
         $"{matched} deals matched, but at most {limit} deals can be converted to leads in one action. Narrow the selection or the filter.";
 
+    // A job needs only these two columns of up to 10,000 deals; loading whole deals with their custom field values
+    // added 18 MB to the benchmark's peak working set.
+    private static readonly Expression<Func<Deal, Deal>> IdAndTitle = d => new Deal { Id = d.Id, Title = d.Title };
+
     private async Task<(List<Deal> Deals, BulkRefusal? Refusal, string? Message)> ResolveAsync(
-        UserAccess actor, BulkSelection selection, CancellationToken cancellationToken)
+        UserAccess actor, BulkSelection selection, Expression<Func<Deal, Deal>> columns, CancellationToken cancellationToken)
     {
         if (!actor.Has(Permission.ConvertDealsToLeads))
         {
@@ -138,7 +151,7 @@ public sealed class BulkConversionSubmitter(CrmDbContext db, TimeProvider clock,
         List<Deal> deals;
         if (selection.Filter is { } filter)
         {
-            deals = await filter.Apply(db.Deals.AsNoTracking(), actor).OrderBy(d => d.Id).ToListAsync(cancellationToken);
+            deals = await filter.Apply(db.Deals.AsNoTracking(), actor).OrderBy(d => d.Id).Select(columns).ToListAsync(cancellationToken);
         }
         else
         {
@@ -146,6 +159,7 @@ public sealed class BulkConversionSubmitter(CrmDbContext db, TimeProvider clock,
             // Deleted deals stay in a selection so the user learns why they were not converted.
             var found = await db.Deals.AsNoTracking().IgnoreQueryFilters().VisibleTo(actor)
                 .Where(d => ids.Contains(d.Id))
+                .Select(columns)
                 .ToDictionaryAsync(d => d.Id, cancellationToken);
             deals = ids.Where(found.ContainsKey).Select(id => found[id]).ToList();
         }

@@ -18,7 +18,7 @@ public static class BulkConversionApi
             .WithSummary("Converts many deals to leads in the background: {\"ids\":[…]} or {\"filter\":{…}}. Returns the job id at once.");
         api.MapGet("/v2/conversion-jobs/{id:guid}", GetAsync)
             .WithName("GetBulkConversionJob")
-            .WithSummary("A bulk conversion job's status, totals and each deal's outcome.");
+            .WithSummary("A bulk conversion job's status, totals and its deals' outcomes, paged by start and limit (100 by default).");
         return api;
     }
 
@@ -64,30 +64,46 @@ public static class BulkConversionApi
         };
     }
 
-    private static async Task<IResult> GetAsync(Guid id, CurrentUser currentUser, CrmDbContext db, CancellationToken cancellationToken)
+    /// <summary>
+    /// The job with its totals and one page of its deals' outcomes (<c>start</c>, <c>limit</c>: 100 by default, 500 at
+    /// most). A client polling a 10,000-deal job used to receive all 10,000 outcomes on every poll.
+    /// </summary>
+    private static async Task<IResult> GetAsync(Guid id, int? start, int? limit, CurrentUser currentUser, CrmDbContext db, CancellationToken cancellationToken)
     {
+        if (!Paging.TryCreate(start, limit, out var paging, out var error))
+        {
+            return error!;
+        }
+
         var actor = await currentUser.RequireAccessAsync(cancellationToken);
-        var job = await db.BulkConversionJobs.AsNoTracking().VisibleTo(actor)
-            .Include(j => j.Items.OrderBy(i => i.Position))
-            .SingleOrDefaultAsync(j => j.Id == id, cancellationToken);
+        var job = await db.BulkConversionJobs.AsNoTracking().VisibleTo(actor).SingleOrDefaultAsync(j => j.Id == id, cancellationToken);
         if (job is null)
         {
             return ApiResults.NotFound("Conversion job");
         }
 
-        return ApiResults.Ok(new
-        {
-            job.Id,
-            job.Status,
-            job.Total,
-            job.Processed,
-            Converted = job.Items.Count(i => i.Outcome == BulkItemOutcome.Converted),
-            Rejected = job.Items.Count(i => i.Outcome == BulkItemOutcome.Rejected),
-            Failed = job.Items.Count(i => i.Outcome == BulkItemOutcome.Failed),
-            Description = job.FilterDescription,
-            job.CreatedAt,
-            job.CompletedAt,
-            Items = job.Items.Select(i => new { i.DealId, i.DealTitle, i.Outcome, i.LeadId, i.ConversionId, i.Reason }),
-        });
+        var items = db.BulkConversionJobItems.AsNoTracking().Where(i => i.JobId == id);
+        var counts = await items.GroupBy(i => i.Outcome).Select(g => new { Outcome = g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Outcome, g => g.Count, cancellationToken);
+        var page = await items.OrderBy(i => i.Position).Skip(paging.Start).Take(paging.Limit + 1)
+            .Select(i => new { i.DealId, i.DealTitle, i.Outcome, i.LeadId, i.ConversionId, i.Reason })
+            .ToListAsync(cancellationToken);
+        var more = page.Count > paging.Limit;
+        return ApiResults.Ok(
+            new
+            {
+                job.Id,
+                job.Status,
+                job.Total,
+                job.Processed,
+                Converted = counts.GetValueOrDefault(BulkItemOutcome.Converted),
+                Rejected = counts.GetValueOrDefault(BulkItemOutcome.Rejected),
+                Failed = counts.GetValueOrDefault(BulkItemOutcome.Failed),
+                Description = job.FilterDescription,
+                job.CreatedAt,
+                job.CompletedAt,
+                Items = page.Take(paging.Limit),
+            },
+            new { Pagination = new PaginationInfo(paging.Start, paging.Limit, more, more ? paging.Start + paging.Limit : null) });
     }
 }

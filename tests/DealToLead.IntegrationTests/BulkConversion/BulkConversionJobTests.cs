@@ -255,6 +255,29 @@ public class BulkConversionJobTests(BulkConversionApp app) : BulkConversionTest(
     }
 
     [Fact]
+    public async Task The_job_api_pages_the_outcomes_and_counts_the_whole_job()
+    {
+        var data = await DataAsync();
+        var ids = await data.DealsAsync(5, DemoUsers.Rep);
+        var jobId = await SubmitAsync(new { ids });
+        await ProcessAllJobsAsync();
+        var client = App.ApiClient(DemoUsers.Rep);
+
+        var body = JsonDocument.Parse(await client.GetStringAsync($"/api/v2/conversion-jobs/{jobId}?start=2&limit=2")).RootElement;
+
+        var job = body.GetProperty("data");
+        job.GetProperty("converted").GetInt32().Should().Be(5);
+        job.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("deal_id").GetInt32()).Should().Equal(ids.Skip(2).Take(2));
+        var pagination = body.GetProperty("additional_data").GetProperty("pagination");
+        pagination.GetProperty("more_items_in_collection").GetBoolean().Should().BeTrue();
+        pagination.GetProperty("next_start").GetInt32().Should().Be(4);
+        var last = JsonDocument.Parse(await client.GetStringAsync($"/api/v2/conversion-jobs/{jobId}?start=4&limit=2")).RootElement;
+        last.GetProperty("data").GetProperty("items").GetArrayLength().Should().Be(1);
+        last.GetProperty("additional_data").GetProperty("pagination").GetProperty("more_items_in_collection").GetBoolean().Should().BeFalse();
+        (await client.GetAsync($"/api/v2/conversion-jobs/{jobId}?limit=501")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task The_api_refuses_users_without_the_permission_with_403_and_saves_nothing()
     {
         var data = await DataAsync();
