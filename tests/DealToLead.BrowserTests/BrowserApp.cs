@@ -28,6 +28,12 @@ public sealed class BrowserApp : DealToLeadApp
         StartServer();
         BaseUrl = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("[::1]", "127.0.0.1", StringComparison.Ordinal);
 
+        // The first request compiles pages and builds the EF model; let it not eat into the first test's timeouts.
+        using (var warmUp = new HttpClient { BaseAddress = new Uri(BaseUrl) })
+        {
+            (await warmUp.GetAsync("/login")).EnsureSuccessStatusCode();
+        }
+
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -114,6 +120,6 @@ public abstract class BrowserTest(BrowserApp app) : IAsyncLifetime
         await page.GetByLabel("Email").FillAsync(user.Email);
         await page.GetByLabel("Password").FillAsync(DemoUsers.Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
+        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.DOMContentLoaded });
     }
 }
