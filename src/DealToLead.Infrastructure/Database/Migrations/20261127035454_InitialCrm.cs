@@ -978,16 +978,15 @@ namespace DealToLead.Infrastructure.Database.Migrations
                 column: "user_id");
 
             migrationBuilder.CreateIndex(
-                name: "ix_leads_is_archived_created_at_id",
+                name: "ix_leads_is_archived_created_at",
                 table: "leads",
-                columns: new[] { "is_archived", "created_at", "id" })
-                .Annotation("Npgsql:IndexInclude", new[] { "owner_id", "visibility" });
+                columns: new[] { "is_archived", "created_at" });
 
             migrationBuilder.CreateIndex(
-                name: "ix_leads_is_archived_source_created_at_id",
+                name: "ix_leads_is_archived_source_created_at",
                 table: "leads",
-                columns: new[] { "is_archived", "source", "created_at", "id" })
-                .Annotation("Npgsql:IndexInclude", new[] { "owner_id", "visibility" });
+                columns: new[] { "is_archived", "source", "created_at" })
+                .Annotation("Npgsql:IndexInclude", new[] { "id" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_leads_organization_id",

@@ -13,8 +13,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace DealToLead.Infrastructure.Database.Migrations
 {
     [DbContext(typeof(CrmDbContext))]
-    [Migration("20261127081605_InitialCrm")]
-    partial class InitialCrm
+    [Migration("20261127093257_InboxPagingIndexes")]
+    partial class InboxPagingIndexes
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
