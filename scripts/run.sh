@@ -36,8 +36,21 @@ cleanup() {
 trap cleanup INT TERM EXIT
 
 start_postgres "$DATA/pg" "$PG_PORT"
-psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='dealtolead'" | grep -q 1 \
-    || psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE dealtolead" >/dev/null
+PSQL=(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qtA)
+# The local database holds demo data only. If it was made by a migration that no longer exists in the code (the
+# initial migration was regenerated before the first release), it cannot be migrated: start it afresh.
+if "${PSQL[@]}" -c "SELECT 1 FROM pg_database WHERE datname='dealtolead'" | grep -q 1; then
+    applied=$("${PSQL[@]}" -d dealtolead -c "SELECT migration_id FROM \"__EFMigrationsHistory\"" 2>/dev/null || true)
+    for migration in $applied; do
+        if [ ! -f "$ROOT/src/DealToLead.Infrastructure/Database/Migrations/$migration.cs" ]; then
+            log "the local demo database comes from migration $migration, which the code no longer has: recreating it"
+            "${PSQL[@]}" -c "DROP DATABASE dealtolead WITH (FORCE)" >/dev/null
+            break
+        fi
+    done
+fi
+"${PSQL[@]}" -c "SELECT 1 FROM pg_database WHERE datname='dealtolead'" | grep -q 1 \
+    || "${PSQL[@]}" -c "CREATE DATABASE dealtolead" >/dev/null
 
 for port in "$SMTP_PORT" "$MAIL_UI_PORT" "$APP_PORT"; do
     port_in_use "$port" && die "port $port is in use by another program; set SMTP_PORT / MAIL_UI_PORT / APP_PORT"
