@@ -130,7 +130,12 @@ public class IndexModel(CrmDbContext db, CurrentUser currentUser, TimeProvider c
     /// <summary>The current URL selecting the lead: <see cref="UrlWith"/> once per page rather than once per row.</summary>
     public string SelectUrl(Guid leadId)
     {
-        _selectUrlPrefix ??= UrlWith(("selected", null)) is var url && url.Contains('?', StringComparison.Ordinal) ? url + "&selected=" : url + "?selected=";
+        if (_selectUrlPrefix is null)
+        {
+            var url = UrlWith(("selected", null));
+            _selectUrlPrefix = url + (url.Contains('?', StringComparison.Ordinal) ? "&selected=" : "?selected=");
+        }
+
         return _selectUrlPrefix + leadId.ToString();
     }
 

@@ -20,13 +20,10 @@ public class IndexModel(CrmDbContext db, CurrentUser currentUser, DealCommands c
     public UserAccess Access { get; private set; } = null!;
     public List<Core.Crm.Pipeline> Pipelines { get; private set; } = [];
     public Core.Crm.Pipeline? Current { get; private set; }
-    public List<BoardCard> Cards { get; private set; } = [];
-    public List<StageTotal> Totals { get; private set; } = [];
+    // Cards and totals grouped once per stage, so the view does no per-column LINQ.
+    private Dictionary<int, StageColumn> _columns = [];
 
-    /// <summary>Cards and totals grouped once per stage, so the view does no per-column LINQ.</summary>
-    public Dictionary<int, StageColumn> Columns { get; private set; } = [];
-
-    public StageColumn ColumnOf(int stageId) => Columns.GetValueOrDefault(stageId) ?? StageColumn.Empty;
+    public StageColumn ColumnOf(int stageId) => _columns.GetValueOrDefault(stageId) ?? StageColumn.Empty;
 
     public sealed record StageTotal(int StageId, string Currency, int Count, decimal Value);
 
@@ -51,7 +48,7 @@ public class IndexModel(CrmDbContext db, CurrentUser currentUser, DealCommands c
 
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var open = db.Deals.AsNoTracking().VisibleTo(Access).Where(d => d.PipelineId == Current.Id && d.Status == DealStatus.Open);
-        Totals = await open.GroupBy(d => new { d.StageId, d.ValueCurrency })
+        var totals = await open.GroupBy(d => new { d.StageId, d.ValueCurrency })
             .Select(g => new StageTotal(g.Key.StageId, g.Key.ValueCurrency, g.Count(), g.Sum(d => d.ValueAmount)))
             .ToListAsync();
         var allOf = AllOf;
@@ -83,20 +80,19 @@ public class IndexModel(CrmDbContext db, CurrentUser currentUser, DealCommands c
                 NextActivityDue = upcoming.Where(a => a.DealId == d.Id).Select(a => (DateOnly?)a.DueDate).FirstOrDefault(),
             })
             .ToListAsync();
-        Cards = rows.Select(r => new BoardCard(r.Id, r.Title, r.ValueAmount, r.ValueCurrency, r.StageId, r.PersonName, r.OrganizationName, r.OwnerName,
+        var cards = rows.Select(r => new BoardCard(r.Id, r.Title, r.ValueAmount, r.ValueCurrency, r.StageId, r.PersonName, r.OrganizationName, r.OwnerName,
             Access.CanEdit(new Deal { Title = r.Title, OwnerId = r.OwnerId, Visibility = r.Visibility }), r.NextActivity, r.NextActivityDue)).ToList();
-        Columns = GroupByStage(Cards, Totals);
+        _columns = GroupByStage(cards, totals);
         return Page();
     }
 
     private static Dictionary<int, StageColumn> GroupByStage(List<BoardCard> cards, List<StageTotal> totals)
     {
         var cardsByStage = cards.GroupBy(c => c.StageId).ToDictionary(g => g.Key, g => g.ToList());
-        var columns = totals.GroupBy(t => t.StageId).ToDictionary(g => g.Key, g => new StageColumn(
+        return totals.GroupBy(t => t.StageId).ToDictionary(g => g.Key, g => new StageColumn(
             cardsByStage.GetValueOrDefault(g.Key) ?? [],
             g.Sum(t => t.Count),
             string.Join(" + ", g.OrderBy(t => t.Currency, StringComparer.Ordinal).Select(t => $"{t.Value:N0} {t.Currency}"))));
-        return columns;
     }
 
     public async Task<IActionResult> OnPostMoveAsync(int dealId, int stageId, int? pipelineId) =>
