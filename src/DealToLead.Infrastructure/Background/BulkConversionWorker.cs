@@ -233,25 +233,17 @@ public sealed partial class BulkConversionWorker(
         {
             return await ConvertTogetherAsync(actor, items, cancellationToken);
         }
-        catch (Exception exception) when (items.Length > 1 && exception is not OperationCanceledException && !IsDatabaseOutage(exception))
+        catch (Exception exception) when (items.Length > 1 && IsUnforeseen(exception))
         {
             var outcomes = new List<(BulkItemOutcome, Guid?, string?)>(items.Length);
             foreach (var item in items)
             {
-                try
-                {
-                    outcomes.AddRange(await ConvertTogetherAsync(actor, [item], cancellationToken));
-                }
-                catch (Exception itemException) when (itemException is not OperationCanceledException && !IsDatabaseOutage(itemException))
-                {
-                    LogItemFailed(itemException, item.DealId);
-                    outcomes.Add((BulkItemOutcome.Failed, null, "An unexpected error stopped this conversion."));
-                }
+                outcomes.AddRange(await ConvertAsync(actor, [item], cancellationToken));
             }
 
             return outcomes.ToArray();
         }
-        catch (Exception exception) when (exception is not OperationCanceledException && !IsDatabaseOutage(exception))
+        catch (Exception exception) when (IsUnforeseen(exception))
         {
             LogItemFailed(exception, items[0].DealId);
             return [(BulkItemOutcome.Failed, null, "An unexpected error stopped this conversion.")];
@@ -323,6 +315,8 @@ public sealed partial class BulkConversionWorker(
         });
         LogJobCompleted(job.Id, job.Total);
     }
+
+    private static bool IsUnforeseen(Exception exception) => exception is not OperationCanceledException && !IsDatabaseOutage(exception);
 
     private static bool IsDatabaseOutage(Exception exception) =>
         exception is Npgsql.NpgsqlException { IsTransient: true } or TimeoutException or Microsoft.EntityFrameworkCore.Storage.RetryLimitExceededException
