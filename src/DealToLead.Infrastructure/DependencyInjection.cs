@@ -1,9 +1,11 @@
+using System.Data.Common;
 using DealToLead.Core.Data;
 using DealToLead.Infrastructure.Database;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace DealToLead.Infrastructure;
 
@@ -15,8 +17,9 @@ public static class DependencyInjection
     {
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<AuditingInterceptor>();
+        services.AddSingleton(provider => CreateDataSource(ConnectionString(provider.GetRequiredService<IConfiguration>())));
         services.AddDbContext<CrmDbContext>((provider, options) => options
-            .UseNpgsql(ConnectionString(provider.GetRequiredService<IConfiguration>()), npgsql => npgsql
+            .UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>(), npgsql => npgsql
                 .MigrationsAssembly(typeof(DependencyInjection).Assembly.GetName().Name)
                 .EnableRetryOnFailure(maxRetryCount: 3, maxRetryDelay: TimeSpan.FromSeconds(2), errorCodesToAdd: null))
             .UseSnakeCaseNamingConvention()
@@ -39,6 +42,30 @@ public static class DependencyInjection
         services.AddScoped<Seeding.ReferenceData>();
         services.AddScoped<Seeding.DemoSeeder>();
         return services;
+    }
+
+    /// <summary>
+    /// The app's connections, with two defaults a connection string may override (docs/decisions/0007):
+    /// prepared statements, so PostgreSQL parses and plans each query once per connection rather than on every request,
+    /// and no reset when a connection returns to the pool, which is safe because the app keeps no session state
+    /// (its settings and locks are all transaction-scoped).
+    /// </summary>
+    public static NpgsqlDataSource CreateDataSource(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        var settings = builder.ConnectionStringBuilder;
+        var configured = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (!configured.ContainsKey("Max Auto Prepare"))
+        {
+            settings.MaxAutoPrepare = 64;
+        }
+
+        if (!configured.ContainsKey("No Reset On Close"))
+        {
+            settings.NoResetOnClose = true;
+        }
+
+        return builder.Build();
     }
 
     // Read when the first DbContext is made, not at registration, so that test hosts can supply it late.
