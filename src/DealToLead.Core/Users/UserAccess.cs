@@ -32,7 +32,8 @@ public sealed record UserAccess(int UserId, string DisplayName, string Email, Us
         ToAccessAsync(ByApiToken(db, tokenHash, cancellationToken));
 
     // Compiled, because every request runs one of them: a LINQ query spends about 90 µs of CPU in translation-cache
-    // lookup and parameter extraction before it reaches the database (docs/decisions/0007).
+    // lookup and parameter extraction before it reaches the database (docs/decisions/0007). A compiled query is bound
+    // to one EF model, so these take the app's CrmDbContext, never one configured differently.
     private static readonly Func<CrmDbContext, int, CancellationToken, Task<AccessRow?>> ById = EF.CompileAsyncQuery(
         (CrmDbContext db, int userId, CancellationToken _) => db.Users.AsNoTracking().Where(u => u.Id == userId).Select(AccessRow.Projection).FirstOrDefault());
 
