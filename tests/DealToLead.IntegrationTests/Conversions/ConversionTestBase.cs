@@ -36,13 +36,16 @@ public abstract class ConversionTestBase(DealToLeadApp app) : AppTest(app)
         return await work(scope.ServiceProvider.GetRequiredService<DealConversionService>());
     }
 
-    /// <summary>A DbContext of its own with extra interceptors, for counting or breaking SQL commands.</summary>
-    protected CrmDbContext NewContext(params IInterceptor[] interceptors) =>
-        new(new DbContextOptionsBuilder<CrmDbContext>()
-            .UseNpgsql(App.ConnectionString, npgsql => npgsql.EnableRetryOnFailure(3))
-            .UseSnakeCaseNamingConvention()
-            .AddInterceptors(interceptors)
-            .Options);
+    /// <summary>
+    /// A DbContext of its own, configured as the app's plus extra interceptors, for counting or breaking SQL commands.
+    /// The same configuration means the same EF model, which the service's compiled queries require.
+    /// </summary>
+    protected CrmDbContext NewContext(params IInterceptor[] interceptors)
+    {
+        using var scope = App.Services.CreateScope();
+        var appOptions = scope.ServiceProvider.GetRequiredService<DbContextOptions<CrmDbContext>>();
+        return new(new DbContextOptionsBuilder<CrmDbContext>(appOptions).UseApplicationServiceProvider(App.Services).AddInterceptors(interceptors).Options);
+    }
 
     protected async Task<ItemOwnership> OwnershipAsync(int dealId, Guid? leadId) => await App.WithDbAsync(async db => new ItemOwnership(
         UpcomingOnDeal: await db.Activities.CountAsync(a => a.DealId == dealId && !a.Done),
