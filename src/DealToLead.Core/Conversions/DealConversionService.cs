@@ -62,12 +62,7 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
         var earlier = suppliedIds.Count == 0
             ? []
             : await db.Conversions.AsNoTracking().Where(c => suppliedIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
-        var deals = new Dictionary<int, Deal>();
-        await foreach (var deal in DealsByIds(db, requests.Select(r => r.DealId).Distinct().ToArray()).WithCancellation(cancellationToken))
-        {
-            deals[deal.Id] = deal;
-        }
-
+        var deals = await DealsByIds(db, requests.Select(r => r.DealId).Distinct().ToArray()).ToDictionaryAsync(d => d.Id, cancellationToken: cancellationToken);
         var deletedIds = deals.Values.Where(d => d.IsDeleted).Select(d => d.Id).ToList();
         var convertedBefore = deletedIds.Count == 0
             ? []
@@ -431,16 +426,8 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
             : await db.Stages.AsNoTracking().Where(s => s.PipelineId == pipeline.Id).OrderBy(s => s.OrderNr).FirstOrDefaultAsync(cancellationToken);
     }
 
-    private async Task<List<CustomFieldDefinition>> DealCustomFieldsAsync(CancellationToken cancellationToken)
-    {
-        var fields = new List<CustomFieldDefinition>();
-        await foreach (var field in DealCustomFields(db).WithCancellation(cancellationToken))
-        {
-            fields.Add(field);
-        }
-
-        return fields;
-    }
+    private async Task<List<CustomFieldDefinition>> DealCustomFieldsAsync(CancellationToken cancellationToken) =>
+        await DealCustomFields(db).ToListAsync(cancellationToken);
 
     /// <summary>Formula fields are computed, never stored, so they cannot travel; name those that have a value here.</summary>
     private static IReadOnlyList<string> FormulaFieldsWithValues(Deal deal, List<CustomFieldDefinition> fields) =>
