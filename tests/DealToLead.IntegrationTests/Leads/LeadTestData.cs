@@ -11,6 +11,13 @@ public static partial class LeadTestData
     /// <summary>Lead ids in the order the inbox rows show them.</summary>
     public static List<Guid> RowIds(string html) => LeadRow().Matches(html).Select(m => Guid.Parse(m.Groups[1].Value)).ToList();
 
+    /// <summary>The HTML of the inbox row that shows the lead.</summary>
+    public static string Row(string html, Guid leadId)
+    {
+        var start = html.LastIndexOf("<tr", html.IndexOf($"data-lead-id=\"{leadId}\"", StringComparison.Ordinal), StringComparison.Ordinal);
+        return html[start..(html.IndexOf("</tr>", start, StringComparison.Ordinal) + "</tr>".Length)];
+    }
+
     /// <summary>Puts the user into a permission set without "See deals of other users", as a plain rep.</summary>
     public static async Task MakeUnableToSeeOthersAsync(DealToLeadApp app, DemoUser user)
     {

@@ -62,6 +62,35 @@ public class LeadsInboxTests(DealToLeadApp app) : AppTest(app)
     }
 
     [Fact]
+    public async Task Each_row_shows_the_leads_earliest_open_activity_and_the_api_names_the_same_one()
+    {
+        var rep = await App.UserIdAsync(DemoUsers.Rep);
+        var (busy, idle, firstOpen) = await App.WithDbAsync(async db =>
+        {
+            var busy = await new LeadBuilder(rep).Titled("Busy lead").BuildAsync(db);
+            var idle = await new LeadBuilder(rep).Titled("Idle lead").BuildAsync(db);
+            var firstOpen = new Activity { Subject = "First open call", DueDate = new DateOnly(2027, 1, 15), OwnerId = rep, LeadId = busy.Id };
+            db.Activities.AddRange(
+                new Activity { Subject = "Done earlier call", DueDate = new DateOnly(2027, 1, 1), Done = true, DoneAt = DateTimeOffset.UtcNow, OwnerId = rep, LeadId = busy.Id },
+                new Activity { Subject = "Later call", DueDate = new DateOnly(2027, 2, 1), OwnerId = rep, LeadId = busy.Id },
+                firstOpen,
+                new Activity { Subject = "Done idle call", DueDate = new DateOnly(2027, 1, 2), Done = true, DoneAt = DateTimeOffset.UtcNow, OwnerId = rep, LeadId = idle.Id });
+            await db.SaveChangesAsync();
+            return (busy.Id, idle.Id, firstOpen.Id);
+        });
+        var client = await App.SignInAsync(DemoUsers.Rep);
+
+        var html = await client.GetStringAsync("/leads");
+        var api = await App.ApiClient(DemoUsers.Rep).GetStringAsync($"/api/v1/leads/{busy}");
+        var idleApi = await App.ApiClient(DemoUsers.Rep).GetStringAsync($"/api/v1/leads/{idle}");
+
+        LeadTestData.Row(html, busy).Should().Contain("2027-01-15 First open call").And.NotContain("Later call").And.NotContain("Done earlier call");
+        LeadTestData.Row(html, idle).Should().NotContain("call");
+        api.Should().Contain($"\"next_activity_id\":{firstOpen}");
+        idleApi.Should().Contain("\"next_activity_id\":null");
+    }
+
+    [Fact]
     public async Task Sorting_and_paging_are_stable_when_values_tie()
     {
         var rep = await App.UserIdAsync(DemoUsers.Rep);
