@@ -122,15 +122,9 @@ public sealed record LeadListFilter
     private static IOrderedQueryable<Lead> By<TKey>(IQueryable<Lead> leads, System.Linq.Expressions.Expression<Func<Lead, TKey>> key, bool descending) =>
         descending ? leads.OrderByDescending(key) : leads.OrderBy(key);
 
-    /// <summary>
-    /// One row of the inbox with everything its columns show. The next activity is three scalar subqueries, each an
-    /// index lookup on (lead_id, done, due_date) per shown lead: projected as one row, EF numbers every open activity
-    /// of the database instead (docs/decisions/0006).
-    /// </summary>
-    public static IQueryable<LeadListRow> Rows(IQueryable<Lead> leads, IQueryable<Activity> activities)
-    {
-        var open = OpenInDueOrder(activities);
-        return leads.Select(l => new LeadListRow
+    /// <summary>One row of the inbox with everything the columns show but the next activity (see <see cref="NextActivitiesAsync"/>).</summary>
+    public static IQueryable<LeadListRow> Rows(IQueryable<Lead> leads) =>
+        leads.Select(l => new LeadListRow
         {
             Id = l.Id,
             Title = l.Title,
@@ -148,24 +142,23 @@ public sealed record LeadListFilter
             CreatedAt = l.CreatedAt,
             WasSeen = l.WasSeen,
             IsArchived = l.IsArchived,
-            NextActivityId = open.Where(a => a.LeadId == l.Id).Select(a => (int?)a.Id).FirstOrDefault(),
-            NextActivitySubject = open.Where(a => a.LeadId == l.Id).Select(a => a.Subject).FirstOrDefault(),
-            NextActivityDue = open.Where(a => a.LeadId == l.Id).Select(a => (DateOnly?)a.DueDate).FirstOrDefault(),
         });
-    }
 
-    /// <summary>The id of each lead's next activity (see <see cref="Rows"/>), for leads already loaded.</summary>
-    public static async Task<Dictionary<Guid, int?>> NextActivityIdsAsync(IQueryable<Lead> leads, IQueryable<Activity> activities, IReadOnlyCollection<Guid> leadIds, CancellationToken cancellationToken)
+    /// <summary>
+    /// The next open activity of each lead on the page, in one query over the (lead_id, done, due_date) index.
+    /// Done as a second query because EF translates a per-row FirstOrDefault into a window over all activities.
+    /// </summary>
+    public static async Task<Dictionary<Guid, LeadNextActivity>> NextActivitiesAsync(IQueryable<Activity> activities, IReadOnlyCollection<Guid> leadIds, CancellationToken cancellationToken)
     {
-        var open = OpenInDueOrder(activities);
-        return await leads.Where(l => leadIds.Contains(l.Id))
-            .Select(l => new { l.Id, Next = open.Where(a => a.LeadId == l.Id).Select(a => (int?)a.Id).FirstOrDefault() })
-            .ToDictionaryAsync(l => l.Id, l => l.Next, cancellationToken);
+        var open = await activities.AsNoTracking()
+            .Where(a => a.LeadId != null && leadIds.Contains(a.LeadId.Value) && !a.Done)
+            .Select(a => new { LeadId = a.LeadId!.Value, a.Id, a.Subject, a.DueDate, a.DueTime })
+            .ToListAsync(cancellationToken);
+        return open.GroupBy(a => a.LeadId).ToDictionary(
+            g => g.Key,
+            g => g.OrderBy(a => a.DueDate).ThenBy(a => a.DueTime).ThenBy(a => a.Id)
+                .Select(a => new LeadNextActivity { Id = a.Id, Subject = a.Subject, DueDate = a.DueDate }).First());
     }
-
-    /// <summary>A lead's next activity is its first open one by due date, then due time.</summary>
-    private static IQueryable<Activity> OpenInDueOrder(IQueryable<Activity> activities) =>
-        activities.Where(a => !a.Done).OrderBy(a => a.DueDate).ThenBy(a => a.DueTime).ThenBy(a => a.Id);
 }
 
 public sealed class LeadListRow
@@ -182,11 +175,16 @@ public sealed class LeadListRow
     public string? PersonName { get; init; }
     public int? OrganizationId { get; init; }
     public string? OrganizationName { get; init; }
-    public int? NextActivityId { get; init; }
-    public string? NextActivitySubject { get; init; }
-    public DateOnly? NextActivityDue { get; init; }
+    public LeadNextActivity? NextActivity { get; set; }
     public DateOnly? ExpectedCloseDate { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public bool WasSeen { get; init; }
     public bool IsArchived { get; init; }
+}
+
+public sealed class LeadNextActivity
+{
+    public int Id { get; init; }
+    public required string Subject { get; init; }
+    public DateOnly DueDate { get; init; }
 }

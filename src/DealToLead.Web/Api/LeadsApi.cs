@@ -383,7 +383,7 @@ public static class LeadsApi
     private static async Task<List<Dictionary<string, object?>>> ToDtosAsync(CrmDbContext db, List<Lead> leads, CancellationToken ct)
     {
         var ids = leads.Select(l => l.Id).ToList();
-        var nextActivities = await LeadListFilter.NextActivityIdsAsync(db.Leads, db.Activities, ids, ct);
+        var nextActivities = await LeadListFilter.NextActivitiesAsync(db.Activities, ids, ct);
         var dealFields = await db.CustomFields.AsNoTracking().Where(f => f.Entity == CustomFieldEntity.Deal && f.Type != CustomFieldType.Formula)
             .OrderBy(f => f.OrderNr).Select(f => f.Key).ToListAsync(ct);
         return leads.Select(l =>
@@ -405,7 +405,7 @@ public static class LeadsApi
                 ["origin"] = OriginName(l.Source),
                 ["origin_id"] = l.OriginDealId?.ToString(CultureInfo.InvariantCulture),
                 ["visible_to"] = l.Visibility == Visibility.OwnerOnly ? "1" : "3",
-                ["next_activity_id"] = nextActivities.GetValueOrDefault(l.Id),
+                ["next_activity_id"] = nextActivities.TryGetValue(l.Id, out var next) ? next.Id : null,
                 ["add_time"] = l.CreatedAt.UtcDateTime,
                 ["update_time"] = l.UpdatedAt.UtcDateTime,
             };
