@@ -16,9 +16,11 @@ public static class DependencyInjection
     public static IServiceCollection AddInfrastructure(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
-        services.AddScoped<AuditingInterceptor>();
+        services.AddSingleton<AuditingInterceptor>();
         services.AddSingleton(provider => CreateDataSource(ConnectionString(provider.GetRequiredService<IConfiguration>())));
-        services.AddDbContext<CrmDbContext>((provider, options) => options
+        // Pooled, so a request does not build the context's internal services anew (docs/decisions/0008); hence a
+        // singleton interceptor and no scoped dependencies in the options.
+        services.AddDbContextPool<CrmDbContext>((provider, options) => options
             .UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>(), npgsql => npgsql
                 .MigrationsAssembly(typeof(DependencyInjection).Assembly.GetName().Name)
                 .EnableRetryOnFailure(maxRetryCount: 3, maxRetryDelay: TimeSpan.FromSeconds(2), errorCodesToAdd: null))

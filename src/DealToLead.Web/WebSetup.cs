@@ -52,7 +52,7 @@ public static class WebSetup
     {
         services.AddHttpContextAccessor();
         services.AddScoped<CurrentUser>();
-        services.AddScoped<Core.Common.ICurrentUser>(sp => sp.GetRequiredService<CurrentUser>());
+        services.AddSingleton<Core.Common.ICurrentUser, SignedInUserId>();
 
         services.AddIdentity<AppUser, IdentityRole<int>>(options =>
             {

@@ -7,21 +7,19 @@ namespace DealToLead.Web.Auth;
 
 /// <summary>
 /// The signed-in user of this request; <see cref="GetAccessAsync"/> loads their permissions once per request.
-/// The DbContext is resolved lazily because the DbContext's auditing interceptor itself depends on this class.
 /// </summary>
-public sealed class CurrentUser(IHttpContextAccessor httpContextAccessor, IServiceProvider services) : ICurrentUser
+public sealed class CurrentUser(IHttpContextAccessor httpContextAccessor, CrmDbContext db)
 {
     private UserAccess? _access;
     private bool _loaded;
 
-    public int? UserId =>
-        int.TryParse(httpContextAccessor.HttpContext?.User.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null;
+    public int? UserId => SignedInUserId.Of(httpContextAccessor);
 
     public async Task<UserAccess?> GetAccessAsync(CancellationToken cancellationToken = default)
     {
         if (!_loaded)
         {
-            _access = UserId is { } id ? await UserAccess.LoadAsync(services.GetRequiredService<CrmDbContext>(), id, cancellationToken) : null;
+            _access = UserId is { } id ? await UserAccess.LoadAsync(db, id, cancellationToken) : null;
             _loaded = true;
         }
 
@@ -40,4 +38,16 @@ public sealed class CurrentUser(IHttpContextAccessor httpContextAccessor, IServi
         await GetAccessAsync(cancellationToken) is { IsActive: true } access
             ? access
             : throw new UnauthorizedAccessException("No active signed-in user.");
+}
+
+/// <summary>
+/// The signed-in user's id, read from the current request's claims, for the auditing interceptor. A singleton, because
+/// the interceptor belongs to the pooled DbContexts' options, which are built once for the app (docs/decisions/0008).
+/// </summary>
+public sealed class SignedInUserId(IHttpContextAccessor httpContextAccessor) : ICurrentUser
+{
+    public int? UserId => Of(httpContextAccessor);
+
+    public static int? Of(IHttpContextAccessor httpContextAccessor) =>
+        int.TryParse(httpContextAccessor.HttpContext?.User.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null;
 }
