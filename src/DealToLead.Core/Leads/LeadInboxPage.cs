@@ -52,9 +52,9 @@ public sealed record LeadInboxPage(IReadOnlyList<LeadListRow> Rows, int PageNumb
         }
 
         var position = ids.Select((id, index) => (id, index)).ToDictionary(p => p.id, p => p.index);
-        var rows = (await LeadListFilter.Rows(filtered.Where(l => ids.Contains(l.Id))).ToListAsync(cancellationToken))
-            .OrderBy(r => position[r.Id]).ToList();
-        var nextActivities = await LeadListFilter.NextActivitiesAsync(db.Activities, ids, cancellationToken);
+        var pageIds = ids.ToArray();
+        var rows = (await LeadListFilter.RowsByIds(db, pageIds).ToListAsync(cancellationToken)).OrderBy(r => position[r.Id]).ToList();
+        var nextActivities = await LeadListFilter.NextActivitiesAsync(db, pageIds, cancellationToken);
         foreach (var row in rows)
         {
             row.NextActivity = nextActivities.GetValueOrDefault(row.Id);

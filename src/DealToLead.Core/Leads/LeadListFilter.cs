@@ -1,4 +1,6 @@
+using System.Linq.Expressions;
 using DealToLead.Core.Crm;
+using DealToLead.Core.Data;
 using DealToLead.Core.Users;
 using Microsoft.EntityFrameworkCore;
 
@@ -119,41 +121,51 @@ public sealed record LeadListFilter
         return (descending ? ordered.ThenByDescending(x => x.Lead.Id) : ordered.ThenBy(x => x.Lead.Id)).Select(x => x.Lead);
     }
 
-    private static IOrderedQueryable<Lead> By<TKey>(IQueryable<Lead> leads, System.Linq.Expressions.Expression<Func<Lead, TKey>> key, bool descending) =>
+    private static IOrderedQueryable<Lead> By<TKey>(IQueryable<Lead> leads, Expression<Func<Lead, TKey>> key, bool descending) =>
         descending ? leads.OrderByDescending(key) : leads.OrderBy(key);
 
     /// <summary>One row of the inbox with everything the columns show but the next activity (see <see cref="NextActivitiesAsync"/>).</summary>
-    public static IQueryable<LeadListRow> Rows(IQueryable<Lead> leads) =>
-        leads.Select(l => new LeadListRow
-        {
-            Id = l.Id,
-            Title = l.Title,
-            LabelIds = l.LabelIds,
-            Source = l.Source,
-            OwnerId = l.OwnerId,
-            OwnerName = l.Owner!.DisplayName,
-            ValueAmount = l.ValueAmount,
-            ValueCurrency = l.ValueCurrency,
-            PersonId = l.PersonId,
-            PersonName = l.Person!.Name,
-            OrganizationId = l.OrganizationId,
-            OrganizationName = l.Organization!.Name,
-            ExpectedCloseDate = l.ExpectedCloseDate,
-            CreatedAt = l.CreatedAt,
-            WasSeen = l.WasSeen,
-            IsArchived = l.IsArchived,
-        });
+    private static readonly Expression<Func<Lead, LeadListRow>> Row = l => new LeadListRow
+    {
+        Id = l.Id,
+        Title = l.Title,
+        LabelIds = l.LabelIds,
+        Source = l.Source,
+        OwnerId = l.OwnerId,
+        OwnerName = l.Owner!.DisplayName,
+        ValueAmount = l.ValueAmount,
+        ValueCurrency = l.ValueCurrency,
+        PersonId = l.PersonId,
+        PersonName = l.Person!.Name,
+        OrganizationId = l.OrganizationId,
+        OrganizationName = l.Organization!.Name,
+        ExpectedCloseDate = l.ExpectedCloseDate,
+        CreatedAt = l.CreatedAt,
+        WasSeen = l.WasSeen,
+        IsArchived = l.IsArchived,
+    };
+
+    /// <summary>
+    /// The rows of a page whose ids the filtered, sorted query has already chosen. Compiled, as is the next-activity
+    /// query: unlike the filter, their shape never changes, and compiling saves each about 90 µs of CPU (ADR 0007).
+    /// </summary>
+    public static readonly Func<CrmDbContext, Guid[], IAsyncEnumerable<LeadListRow>> RowsByIds = EF.CompileAsyncQuery(
+        (CrmDbContext db, Guid[] ids) => db.Leads.AsNoTracking().Where(l => ids.Contains(l.Id)).Select(Row));
+
+    private static readonly Func<CrmDbContext, Guid[], IAsyncEnumerable<OpenActivity>> OpenActivities = EF.CompileAsyncQuery(
+        (CrmDbContext db, Guid[] leadIds) => db.Activities.AsNoTracking()
+            .Where(a => a.LeadId != null && leadIds.Contains(a.LeadId.Value) && !a.Done)
+            .Select(a => new OpenActivity(a.LeadId!.Value, a.Id, a.Subject, a.DueDate, a.DueTime)));
+
+    private sealed record OpenActivity(Guid LeadId, int Id, string Subject, DateOnly DueDate, TimeOnly? DueTime);
 
     /// <summary>
     /// The next open activity of each lead on the page, in one query over the (lead_id, done, due_date) index.
     /// Done as a second query because EF translates a per-row FirstOrDefault into a window over all activities.
     /// </summary>
-    public static async Task<Dictionary<Guid, LeadNextActivity>> NextActivitiesAsync(IQueryable<Activity> activities, IReadOnlyCollection<Guid> leadIds, CancellationToken cancellationToken)
+    public static async Task<Dictionary<Guid, LeadNextActivity>> NextActivitiesAsync(CrmDbContext db, Guid[] leadIds, CancellationToken cancellationToken)
     {
-        var open = await activities.AsNoTracking()
-            .Where(a => a.LeadId != null && leadIds.Contains(a.LeadId.Value) && !a.Done)
-            .Select(a => new { LeadId = a.LeadId!.Value, a.Id, a.Subject, a.DueDate, a.DueTime })
-            .ToListAsync(cancellationToken);
+        var open = await OpenActivities(db, leadIds).ToListAsync(cancellationToken);
         return open.GroupBy(a => a.LeadId).ToDictionary(
             g => g.Key,
             g => g.OrderBy(a => a.DueDate).ThenBy(a => a.DueTime).ThenBy(a => a.Id)

@@ -382,8 +382,7 @@ public static class LeadsApi
 
     private static async Task<List<Dictionary<string, object?>>> ToDtosAsync(CrmDbContext db, List<Lead> leads, CancellationToken ct)
     {
-        var ids = leads.Select(l => l.Id).ToList();
-        var nextActivities = await LeadListFilter.NextActivitiesAsync(db.Activities, ids, ct);
+        var nextActivities = await LeadListFilter.NextActivitiesAsync(db, leads.Select(l => l.Id).ToArray(), ct);
         var dealFields = await db.CustomFields.AsNoTracking().Where(f => f.Entity == CustomFieldEntity.Deal && f.Type != CustomFieldType.Formula)
             .OrderBy(f => f.OrderNr).Select(f => f.Key).ToListAsync(ct);
         return leads.Select(l =>
