@@ -5,6 +5,7 @@ using DealToLead.Core.Data;
 using DealToLead.Core.Leads;
 using DealToLead.Core.Users;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace DealToLead.Core.Conversions;
 
@@ -141,57 +142,79 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
     /// <remarks>
     /// One statement instead of change tracking plus a statement per kind: for a bulk chunk of 100 rich deals EF's
     /// inserts took 120 ms and its nullable-key updates scanned whole tables; a single conversion is one round trip.
+    /// A single deal comes as scalar parameters rather than one-element arrays: PostgreSQL then reuses a generic plan
+    /// of the prepared statement, whereas with arrays it plans every execution anew (docs/decisions/0008).
     /// </remarks>
     private async Task<HashSet<int>> ConvertClaimsAsync(UserAccess actor, List<Claim> claims, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var dealIds = claims.Select(c => c.DealId).ToArray();
-        var leadIds = claims.Select(c => c.LeadId).ToArray();
-        var conversionIds = claims.Select(c => c.ConversionId).ToArray();
-        var formulaFields = claims.Select(c => JsonSerializer.Serialize(c.FormulaFieldsNotCarried)).ToArray();
-        var (won, source, logKind, direction, status) = (DealStatus.Won.ToString(), LeadSource.Deal.ToString(), LeadLogKind.ConvertedFromDeal.ToString(),
-            ConversionDirection.DealToLead.ToString(), ConversionStatus.Completed.ToString());
-        var converted = await db.Database.SqlQuery<int>($"""
-            WITH requested AS (
-                SELECT * FROM unnest({dealIds}, {leadIds}, {conversionIds}, {formulaFields}) AS r(deal_id, lead_id, conversion_id, formula_fields)),
-            claimed AS (
-                -- Only one transaction can soft-delete a live deal: a concurrent conversion waits on the row lock, then
-                -- finds deleted_at set and updates nothing, so the database guarantees a single lead.
-                UPDATE deals AS d SET deleted_at = {now}, deleted_by_id = {actor.UserId}, updated_at = {now}, updated_by_id = {actor.UserId}
-                FROM requested AS r
-                WHERE d.id = r.deal_id AND d.deleted_at IS NULL AND d.status <> {won}
-                RETURNING d.*, r.lead_id, r.conversion_id, r.formula_fields),
-            new_leads AS (
-                INSERT INTO leads (id, title, value_amount, value_currency, expected_close_date, probability, owner_id, creator_id,
-                    person_id, organization_id, visibility, label_ids, source, origin_deal_id, is_archived, was_seen, custom_fields,
-                    created_at, created_by_id, updated_at, updated_by_id)
-                SELECT c.lead_id, c.title, c.value_amount, c.value_currency, c.expected_close_date, c.probability, {actor.UserId}, {actor.UserId},
-                    c.person_id, c.organization_id, c.visibility, ARRAY[]::uuid[], {source}, c.id, false, false, c.custom_fields,
-                    {now}, {actor.UserId}, {now}, {actor.UserId}
-                FROM claimed AS c),
-            logged AS (
-                INSERT INTO lead_log (lead_id, at, user_id, kind, deal_id)
-                SELECT c.lead_id, {now}, {actor.UserId}, {logKind}, c.id FROM claimed AS c),
-            history AS (
-                INSERT INTO deal_history (deal_id, at, user_id, field, new_value)
-                SELECT c.id, {now}, {actor.UserId}, 'converted_to_lead', c.lead_id::text FROM claimed AS c),
-            recorded AS (
-                INSERT INTO conversions (id, direction, deal_id, lead_id, requested_by_id, status, formula_fields_not_carried, created_at, completed_at)
-                SELECT c.conversion_id, {direction}, c.id, c.lead_id, {actor.UserId}, {status},
-                    ARRAY(SELECT jsonb_array_elements_text(c.formula_fields::jsonb)), {now}, {now}
-                FROM claimed AS c),
-            moved_activities AS (
-                UPDATE activities AS a SET lead_id = c.lead_id, moved_from_deal_id = a.deal_id, deal_id = NULL
-                FROM claimed AS c WHERE a.deal_id = c.id AND NOT a.done),
-            moved_notes AS (
-                UPDATE notes AS n SET lead_id = c.lead_id, moved_from_deal_id = n.deal_id, deal_id = NULL
-                FROM claimed AS c WHERE n.deal_id = c.id),
-            moved_emails AS (
-                UPDATE emails AS e SET lead_id = c.lead_id, moved_from_deal_id = e.deal_id, deal_id = NULL
-                FROM claimed AS c WHERE e.deal_id = c.id)
-            SELECT id AS "Value" FROM claimed
-            """).ToListAsync(cancellationToken);
+        var single = claims.Count == 1;
+        NpgsqlParameter Requested<T>(string name, Func<Claim, T> value) =>
+            single ? new NpgsqlParameter<T>(name, value(claims[0])) : new NpgsqlParameter<T[]>(name, claims.Select(value).ToArray());
+        var parameters = new object[]
+        {
+            Requested("deal_id", c => c.DealId),
+            Requested("lead_id", c => c.LeadId),
+            Requested("conversion_id", c => c.ConversionId),
+            Requested("formula_fields", c => JsonSerializer.Serialize(c.FormulaFieldsNotCarried)),
+            new NpgsqlParameter<DateTimeOffset>("now", now),
+            new NpgsqlParameter<int>("actor", actor.UserId),
+            new NpgsqlParameter<string>("won", DealStatus.Won.ToString()),
+            new NpgsqlParameter<string>("source", LeadSource.Deal.ToString()),
+            new NpgsqlParameter<string>("log_kind", LeadLogKind.ConvertedFromDeal.ToString()),
+            new NpgsqlParameter<string>("direction", ConversionDirection.DealToLead.ToString()),
+            new NpgsqlParameter<string>("status", ConversionStatus.Completed.ToString()),
+        };
+        var converted = await db.Database.SqlQueryRaw<int>(single ? ConvertOneDealSql : ConvertDealsSql, parameters).ToListAsync(cancellationToken);
         return converted.ToHashSet();
     }
+
+    private const string ConvertOneDealSql = """
+        WITH requested AS (SELECT @deal_id AS deal_id, @lead_id AS lead_id, @conversion_id AS conversion_id, @formula_fields AS formula_fields),
+        """ + ConvertRequestedSql;
+
+    private const string ConvertDealsSql = """
+        WITH requested AS (SELECT * FROM unnest(@deal_id, @lead_id, @conversion_id, @formula_fields) AS r(deal_id, lead_id, conversion_id, formula_fields)),
+        """ + ConvertRequestedSql;
+
+    private const string ConvertRequestedSql = """
+
+        claimed AS (
+            -- Only one transaction can soft-delete a live deal: a concurrent conversion waits on the row lock, then
+            -- finds deleted_at set and updates nothing, so the database guarantees a single lead.
+            UPDATE deals AS d SET deleted_at = @now, deleted_by_id = @actor, updated_at = @now, updated_by_id = @actor
+            FROM requested AS r
+            WHERE d.id = r.deal_id AND d.deleted_at IS NULL AND d.status <> @won
+            RETURNING d.*, r.lead_id, r.conversion_id, r.formula_fields),
+        new_leads AS (
+            INSERT INTO leads (id, title, value_amount, value_currency, expected_close_date, probability, owner_id, creator_id,
+                person_id, organization_id, visibility, label_ids, source, origin_deal_id, is_archived, was_seen, custom_fields,
+                created_at, created_by_id, updated_at, updated_by_id)
+            SELECT c.lead_id, c.title, c.value_amount, c.value_currency, c.expected_close_date, c.probability, @actor, @actor,
+                c.person_id, c.organization_id, c.visibility, ARRAY[]::uuid[], @source, c.id, false, false, c.custom_fields,
+                @now, @actor, @now, @actor
+            FROM claimed AS c),
+        logged AS (
+            INSERT INTO lead_log (lead_id, at, user_id, kind, deal_id)
+            SELECT c.lead_id, @now, @actor, @log_kind, c.id FROM claimed AS c),
+        history AS (
+            INSERT INTO deal_history (deal_id, at, user_id, field, new_value)
+            SELECT c.id, @now, @actor, 'converted_to_lead', c.lead_id::text FROM claimed AS c),
+        recorded AS (
+            INSERT INTO conversions (id, direction, deal_id, lead_id, requested_by_id, status, formula_fields_not_carried, created_at, completed_at)
+            SELECT c.conversion_id, @direction, c.id, c.lead_id, @actor, @status,
+                ARRAY(SELECT jsonb_array_elements_text(c.formula_fields::jsonb)), @now, @now
+            FROM claimed AS c),
+        moved_activities AS (
+            UPDATE activities AS a SET lead_id = c.lead_id, moved_from_deal_id = a.deal_id, deal_id = NULL
+            FROM claimed AS c WHERE a.deal_id = c.id AND NOT a.done),
+        moved_notes AS (
+            UPDATE notes AS n SET lead_id = c.lead_id, moved_from_deal_id = n.deal_id, deal_id = NULL
+            FROM claimed AS c WHERE n.deal_id = c.id),
+        moved_emails AS (
+            UPDATE emails AS e SET lead_id = c.lead_id, moved_from_deal_id = e.deal_id, deal_id = NULL
+            FROM claimed AS c WHERE e.deal_id = c.id)
+        SELECT id AS "Value" FROM claimed
+        """;
 
     /// <summary>
     /// Undo: restores the deal and moves back exactly what the conversion moved. Items added to the lead since
