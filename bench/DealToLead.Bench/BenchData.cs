@@ -28,5 +28,5 @@ public sealed record SeedSizes(int BoardDeals, int ListDeals, int PoolDeals, int
 
     public static SeedSizes For(bool quick) => quick
         ? new(BoardDeals: 2_000, ListDeals: 20_000, PoolDeals: 2_000, Bulk100Deals: 100, BulkLargeDeals: 1_000, Leads: 20_000)
-        : new(BoardDeals: 2_000, ListDeals: 100_000, PoolDeals: 12_000, Bulk100Deals: 100, BulkLargeDeals: 10_000, Leads: 100_000);
+        : new(BoardDeals: 2_000, ListDeals: 100_000, PoolDeals: 16_000, Bulk100Deals: 100, BulkLargeDeals: 10_000, Leads: 100_000);
 }
