@@ -177,7 +177,6 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
         """ + ConvertRequestedSql;
 
     private const string ConvertRequestedSql = """
-
         claimed AS (
             -- Only one transaction can soft-delete a live deal: a concurrent conversion waits on the row lock, then
             -- finds deleted_at set and updates nothing, so the database guarantees a single lead.
