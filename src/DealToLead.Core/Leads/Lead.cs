@@ -1,6 +1,8 @@
 using DealToLead.Core.Common;
 using DealToLead.Core.Crm;
+using DealToLead.Core.Data;
 using DealToLead.Core.Users;
+using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.Core.Leads;
 
@@ -89,6 +91,10 @@ public enum LeadLabelColor
 
 public class LeadLabel
 {
+    /// <summary>Every label by name; compiled, because every inbox view runs it (docs/decisions/0008).</summary>
+    public static readonly Func<CrmDbContext, IAsyncEnumerable<LeadLabel>> AllByName = EF.CompileAsyncQuery<CrmDbContext, LeadLabel>(
+        db => db.LeadLabels.AsNoTracking().OrderBy(l => l.Name));
+
     public Guid Id { get; set; }
     public required string Name { get; set; }
     public LeadLabelColor Color { get; set; }

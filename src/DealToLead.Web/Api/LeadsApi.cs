@@ -426,7 +426,7 @@ public static class LeadsApi
     };
 
     private static async Task<IResult> ListLabelsAsync(CrmDbContext db, CancellationToken ct) =>
-        ApiResults.Ok((await db.LeadLabels.AsNoTracking().OrderBy(l => l.Name).ToListAsync(ct)).Select(LabelDto));
+        ApiResults.Ok((await LeadLabel.AllByName(db).ToListAsync(ct)).Select(LabelDto));
 
     private static async Task<IResult> CreateLabelAsync(HttpRequest request, CurrentUser currentUser, CrmDbContext db, TimeProvider clock, CancellationToken ct)
     {

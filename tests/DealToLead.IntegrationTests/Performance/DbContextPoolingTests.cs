@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace DealToLead.IntegrationTests.Performance;
 
-/// <summary>Requests reuse pooled DbContexts (docs/decisions/0007); nothing of one request may leak into the next.</summary>
+/// <summary>Requests reuse pooled DbContexts (docs/decisions/0008); nothing of one request may leak into the next.</summary>
 public sealed class DbContextPoolingTests(DealToLeadApp app) : AppTest(app)
 {
     [Fact]

@@ -1,6 +1,7 @@
 using DealToLead.Core.Crm;
 using DealToLead.Core.CustomFields;
 using DealToLead.Core.Data;
+using DealToLead.Core.Users;
 using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.Web.Pages.Deals;
@@ -68,12 +69,12 @@ public sealed record DealFormChoices(
     {
         var pipelines = await db.Pipelines.AsNoTracking().Include(p => p.Stages.OrderBy(s => s.OrderNr))
             .OrderByDescending(p => p.IsDefault).ThenBy(p => p.OrderNr).ToListAsync();
-        var owners = await db.Users.AsNoTracking().Where(u => u.IsActive).OrderBy(u => u.DisplayName).Select(u => new { u.Id, u.DisplayName }).ToListAsync();
+        var owners = await UserOption.Active(db).ToListAsync();
         var persons = await db.Persons.AsNoTracking().OrderBy(p => p.Name).Select(p => new { p.Id, p.Name }).ToListAsync();
         var orgs = await db.Organizations.AsNoTracking().OrderBy(o => o.Name).Select(o => new { o.Id, o.Name }).ToListAsync();
         var fields = await db.CustomFields.AsNoTracking().Where(f => f.Entity == CustomFieldEntity.Deal).OrderBy(f => f.OrderNr).ToListAsync();
         return new DealFormChoices(pipelines,
-            owners.Select(o => (o.Id, o.DisplayName)).ToList(),
+            owners.Select(o => (o.Id, o.Name)).ToList(),
             persons.Select(p => (p.Id, p.Name)).ToList(),
             orgs.Select(o => (o.Id, o.Name)).ToList(),
             fields);

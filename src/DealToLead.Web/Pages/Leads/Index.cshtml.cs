@@ -1,5 +1,6 @@
 using DealToLead.Core.Data;
 using DealToLead.Core.Leads;
+using DealToLead.Core.Users;
 using DealToLead.Web.Auth;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -58,7 +59,7 @@ public class IndexModel(CrmDbContext db, CurrentUser currentUser, TimeProvider c
     public bool TotalIsLowerBound { get; private set; }
     public int PageCount => Math.Max(1, (Total + PageSize - 1) / PageSize);
     public IReadOnlyDictionary<Guid, LeadLabel> Labels { get; private set; } = new Dictionary<Guid, LeadLabel>();
-    public IReadOnlyList<OwnerOption> Owners { get; private set; } = [];
+    public IReadOnlyList<UserOption> Owners { get; private set; } = [];
     public LeadDetailView? Detail { get; private set; }
 
     private string? _selectUrlPrefix;
@@ -89,18 +90,9 @@ public class IndexModel(CrmDbContext db, CurrentUser currentUser, TimeProvider c
         var filtered = filter.Apply(db.Leads.AsNoTracking(), access);
         var page = await LeadInboxPage.LoadAsync(db, filtered, Sort, Descending, PageNumber, PageSize, CountLimit, cancellationToken);
         (Rows, PageNumber, Total, TotalIsLowerBound) = (page.Rows, page.PageNumber, page.Total, page.TotalIsLowerBound);
-        Labels = await LabelsByName(db).ToDictionaryAsync(l => l.Id, cancellationToken: cancellationToken);
-        Owners = await ActiveOwners(db).ToListAsync(cancellationToken);
+        Labels = await LeadLabel.AllByName(db).ToDictionaryAsync(l => l.Id, cancellationToken: cancellationToken);
+        Owners = await UserOption.Active(db).ToListAsync(cancellationToken);
     }
-
-    // Compiled: every inbox view runs them, and their shape never changes (docs/decisions/0007).
-    private static readonly Func<CrmDbContext, IAsyncEnumerable<LeadLabel>> LabelsByName = EF.CompileAsyncQuery<CrmDbContext, LeadLabel>(
-        (CrmDbContext db) => db.LeadLabels.AsNoTracking().OrderBy(l => l.Name));
-
-    private static readonly Func<CrmDbContext, IAsyncEnumerable<OwnerOption>> ActiveOwners = EF.CompileAsyncQuery<CrmDbContext, OwnerOption>(
-        (CrmDbContext db) => db.Users.AsNoTracking().Where(u => u.IsActive).OrderBy(u => u.DisplayName).Select(u => new OwnerOption(u.Id, u.DisplayName)));
-
-    public sealed record OwnerOption(int Id, string Name);
 
     public Task<IActionResult> OnPostArchiveAsync(List<Guid> ids, CancellationToken cancellationToken) => SetArchivedAsync(ids, true, cancellationToken);
 

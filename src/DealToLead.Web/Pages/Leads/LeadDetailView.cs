@@ -55,7 +55,7 @@ public sealed class LeadDetailView
         {
             Lead = lead,
             OwnerName = lead.Owner?.DisplayName ?? string.Empty,
-            AllLabels = await db.LeadLabels.AsNoTracking().OrderBy(l => l.Name).ToListAsync(cancellationToken),
+            AllLabels = await LeadLabel.AllByName(db).ToListAsync(cancellationToken),
             DealFields = Values(definitions, CustomFieldEntity.Deal, lead.CustomFields),
             PersonFields = lead.Person is null ? [] : Values(definitions, CustomFieldEntity.Person, lead.Person.CustomFields),
             OrganizationFields = lead.Organization is null ? [] : Values(definitions, CustomFieldEntity.Organization, lead.Organization.CustomFields),

@@ -1,5 +1,6 @@
 using DealToLead.Core.CustomFields;
 using DealToLead.Core.Data;
+using DealToLead.Core.Users;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +15,7 @@ public abstract class LeadFormPageModel(CrmDbContext db) : PageModel
 
     public IReadOnlyList<(int Id, string Name)> Persons { get; private set; } = [];
     public IReadOnlyList<(int Id, string Name)> Organizations { get; private set; } = [];
-    public IReadOnlyList<(int Id, string Name)> Owners { get; private set; } = [];
+    public IReadOnlyList<UserOption> Owners { get; private set; } = [];
     public IReadOnlyList<CustomFieldDefinition> DealFields { get; private set; } = [];
 
     protected CrmDbContext Db => db;
@@ -23,7 +24,7 @@ public abstract class LeadFormPageModel(CrmDbContext db) : PageModel
     {
         Persons = (await db.Persons.AsNoTracking().OrderBy(p => p.Name).Select(p => new { p.Id, p.Name }).ToListAsync(cancellationToken)).Select(p => (p.Id, p.Name)).ToList();
         Organizations = (await db.Organizations.AsNoTracking().OrderBy(o => o.Name).Select(o => new { o.Id, o.Name }).ToListAsync(cancellationToken)).Select(o => (o.Id, o.Name)).ToList();
-        Owners = (await db.Users.AsNoTracking().Where(u => u.IsActive).OrderBy(u => u.DisplayName).Select(u => new { u.Id, u.DisplayName }).ToListAsync(cancellationToken)).Select(u => (u.Id, u.DisplayName)).ToList();
+        Owners = await UserOption.Active(db).ToListAsync(cancellationToken);
         DealFields = await db.CustomFields.AsNoTracking().Where(f => f.Entity == CustomFieldEntity.Deal && f.Type != CustomFieldType.Formula).OrderBy(f => f.OrderNr).ToListAsync(cancellationToken);
     }
 }

@@ -14,7 +14,7 @@ public class LeadLabelsModel(CrmDbContext db, TimeProvider clock) : PageModel
     public IReadOnlyList<LeadLabel> Labels { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken cancellationToken) =>
-        Labels = await db.LeadLabels.AsNoTracking().OrderBy(l => l.Name).ToListAsync(cancellationToken);
+        Labels = await LeadLabel.AllByName(db).ToListAsync(cancellationToken);
 
     public async Task<IActionResult> OnPostCreateAsync(string? name, LeadLabelColor color, CancellationToken cancellationToken)
     {
