@@ -49,6 +49,7 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
+restore_solution
 log "building (Release)"
 dotnet build "$ROOT/src/DealToLead.Web" -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null \
     || dotnet build "$ROOT/src/DealToLead.Web" -c Release -nologo || die "build failed"
@@ -92,7 +93,7 @@ APP_PID=$!
 wait_for_url "http://127.0.0.1:$APP_PORT/healthz" 120 || { tail -30 "$LOGS/app.log" >&2; die "the app did not become healthy"; }
 
 if [ -n "$TRACE" ]; then
-    (cd "$ROOT" && dotnet tool restore >/dev/null)
+    ensure_dotnet_tools
     # The dotnet host execs the app, so the pid we started is the runtime's own.
     (cd "$ROOT" && exec dotnet dotnet-trace collect -p "$APP_PID" --profile dotnet-sampled-thread-time --format Speedscope \
         -o "$LOGS/app.nettrace") >"$LOGS/trace.log" 2>&1 &

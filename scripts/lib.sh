@@ -11,16 +11,33 @@ as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "need root to run: $*"; fi
 }
 
+# retry WHAT COMMAND...: runs a network step up to 5 times, waiting 2, 4, 8 and 16 s between tries, and says what it is
+# waiting for. A registry that times out or a restore that "partially failed" (seen with dotnet tool restore on a
+# fresh machine) usually works on the next try.
+retry() {
+    local what="$1" attempt delay=2
+    shift
+    for attempt in 1 2 3 4 5; do
+        "$@" && return 0
+        [ "$attempt" -eq 5 ] && break
+        log "$what failed (try $attempt of 5); retrying in ${delay}s"
+        sleep "$delay"
+        delay=$((delay * 2))
+    done
+    return 1
+}
+
 APT_UPDATED=0
 apt_install() {
     command -v apt-get >/dev/null || die "apt-get is not available; install $* by hand"
     if [ "$APT_UPDATED" -eq 0 ]; then
         log "apt-get update"
-        as_root apt-get update -qq >/dev/null
+        retry "apt-get update" as_root apt-get update -qq >/dev/null || die "apt-get update failed"
         APT_UPDATED=1
     fi
     log "apt-get install $*"
-    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+    retry "apt-get install $*" as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null \
+        || die "apt-get install $* failed"
 }
 
 find_pg_bin() {
@@ -48,7 +65,12 @@ ensure_chromium() {
 }
 
 ensure_dotnet_tools() {
-    (cd "$ROOT" && dotnet tool restore >/dev/null) || die "dotnet tool restore failed"
+    (cd "$ROOT" && retry "dotnet tool restore" dotnet tool restore >/dev/null) || die "dotnet tool restore failed"
+}
+
+# dotnet restore, retried: the build steps after it then need no network.
+restore_solution() {
+    (cd "$ROOT" && retry "dotnet restore" dotnet restore DealToLead.sln -v quiet) || die "dotnet restore failed"
 }
 
 # PostgreSQL refuses to run as root, so a root caller runs the cluster as the postgres user.

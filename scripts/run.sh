@@ -62,8 +62,9 @@ log "starting smtp4dev (SMTP $SMTP_PORT, web UI $MAIL_UI_PORT)"
     --db="$DATA/smtp4dev.db" --nousersettings >"$RUN_DIR/smtp4dev.log" 2>&1) &
 echo $! >"$RUN_DIR/smtp4dev.pid"
 
+restore_solution
 log "building"
-dotnet build "$ROOT/src/DealToLead.Web" -c Debug -v quiet -nologo >/dev/null || dotnet build "$ROOT/src/DealToLead.Web" -c Debug -nologo
+dotnet build "$ROOT/src/DealToLead.Web" -c Debug --no-restore -v quiet -nologo >/dev/null || dotnet build "$ROOT/src/DealToLead.Web" -c Debug --no-restore -nologo
 
 log "starting DealToLead (migrations and demo seed run at start-up)"
 export ASPNETCORE_ENVIRONMENT=Development

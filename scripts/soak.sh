@@ -30,6 +30,7 @@ rm -f "$DEALTOLEAD_SOAK_RESULTS"
 rm -rf "$ROOT/.data/soak-logs"
 
 cd "$ROOT"
+restore_solution
 log "build $CONFIGURATION (warnings are errors)"
 dotnet build DealToLead.sln -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOnly || die "build failed"
 

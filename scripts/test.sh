@@ -26,8 +26,9 @@ export DEALTOLEAD_TEST_PG="Host=127.0.0.1;Port=$TEST_PG_PORT;Username=postgres;I
 export DEALTOLEAD_TEST_PG_DIR="$PG_DIR" DEALTOLEAD_TEST_PG_BIN="$PG_BIN"
 
 cd "$ROOT"
+restore_solution
 log "build (warnings are errors)"
-dotnet build DealToLead.sln -c Debug -nologo -v quiet -clp:ErrorsOnly || die "build failed"
+dotnet build DealToLead.sln -c Debug --no-restore -nologo -v quiet -clp:ErrorsOnly || die "build failed"
 
 if [ -z "$FILTER" ]; then
     log "dotnet format --verify-no-changes"
