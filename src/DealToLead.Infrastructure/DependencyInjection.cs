@@ -38,6 +38,11 @@ public static class DependencyInjection
         services.AddHostedService(sp => sp.GetRequiredService<Email.OutboxEmailSender>());
         services.AddScoped<Core.Users.PermissionAdministration>();
         services.AddScoped<Core.Crm.DealCommands>();
+        services.AddScoped<Core.Leads.LeadCommands>();
+        services.AddScoped<Core.Crm.ActivityCommands>();
+        services.AddScoped<Core.Crm.NoteCommands>();
+        services.AddScoped<Core.Crm.EmailCommands>();
+        services.AddScoped<Core.Crm.ContactCommands>();
         services.AddScoped<Core.Crm.PipelineAdministration>();
         services.AddHostedService<Background.DeletedDealPurger>();
         services.AddScoped<DatabaseMigrator>();

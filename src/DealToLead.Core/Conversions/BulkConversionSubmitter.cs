@@ -76,20 +76,17 @@ public sealed class BulkConversionSubmitter(CrmDbContext db, TimeProvider clock,
         // the first outcome instead of converting the deal twice.
         var conversionIds = deals.Select(_ => Guid.CreateVersion7()).ToArray();
         var pending = BulkItemOutcome.Pending.ToString();
-        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        await db.InTransactionAsync(async ct =>
         {
-            db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             db.BulkConversionJobs.Add(job);
-            await db.SaveChangesAsync(cancellationToken);
+            await db.SaveChangesAsync(ct);
             // One statement for the items: tracking 10,000 of them in EF added 57 MB to the benchmark's peak memory.
             await db.Database.ExecuteSqlAsync($"""
                 INSERT INTO bulk_conversion_job_items (job_id, position, deal_id, deal_title, outcome, conversion_id)
                 SELECT {job.Id}, i.position - 1, i.deal_id, i.title, {pending}, i.conversion_id
                 FROM unnest({dealIds}, {titles}, {conversionIds}) WITH ORDINALITY AS i(deal_id, title, conversion_id, position)
-                """, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        });
+                """, ct);
+        }, cancellationToken);
         signal.Notify();
         return new BulkSubmission(job.Id, null, null);
     }

@@ -35,7 +35,7 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
             History = db.DealHistory.Count(h => h.DealId == d.Id),
         }).FirstAsync(cancellationToken);
         var convertedBefore = deal.IsDeleted && await db.Leads.AnyAsync(l => l.OriginDealId == deal.Id, cancellationToken);
-        var rejection = FindRejection(actor, deal, convertedBefore);
+        var rejection = ConversionRules.DealToLead(actor, deal, convertedBefore);
         return new ConversionPreview(
             deal.Id, deal.Title, rejection?.Reason, rejection?.Kind,
             counts.Upcoming, counts.Notes, counts.Emails, counts.Done, counts.Invoices, counts.History,
@@ -89,8 +89,8 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
             }
 
             var id = request.ConversionId ?? Guid.NewGuid();
-            var refusal = FindRejection(actor, deal, convertedBefore.Contains(deal.Id))
-                ?? (requested.Add(deal.Id) ? null : AlreadyConverted);
+            var refusal = ConversionRules.DealToLead(actor, deal, convertedBefore.Contains(deal.Id))
+                ?? (requested.Add(deal.Id) ? null : ConversionRules.AlreadyConverted);
             if (refusal is null)
             {
                 claims.Add(new Claim(index, id, deal.Id, Guid.CreateVersion7(), FormulaFieldsWithValues(deal, fields)));
@@ -122,7 +122,7 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
         foreach (var claim in lost)
         {
             outcomes[claim.Index] = ConversionOutcome.From(recorded.GetValueOrDefault(claim.ConversionId)
-                ?? AddRejection(claim.ConversionId, ConversionDirection.DealToLead, actor, claim.DealId, null, AlreadyConverted, now));
+                ?? AddRejection(claim.ConversionId, ConversionDirection.DealToLead, actor, claim.DealId, null, ConversionRules.AlreadyConverted, now));
         }
 
         foreach (var (index, id, dealId, refusal) in refusals)
@@ -161,6 +161,7 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
             new NpgsqlParameter<string>("won", DealStatus.Won.ToString()),
             new NpgsqlParameter<string>("source", LeadSource.Deal.ToString()),
             new NpgsqlParameter<string>("log_kind", LeadLogKind.ConvertedFromDeal.ToString()),
+            new NpgsqlParameter<string>("history_field", DealHistoryFields.ConvertedToLead),
             new NpgsqlParameter<string>("direction", ConversionDirection.DealToLead.ToString()),
             new NpgsqlParameter<string>("status", ConversionStatus.Completed.ToString()),
         };
@@ -197,7 +198,7 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
             SELECT c.lead_id, @now, @actor, @log_kind, c.id FROM claimed AS c),
         history AS (
             INSERT INTO deal_history (deal_id, at, user_id, field, new_value)
-            SELECT c.id, @now, @actor, 'converted_to_lead', c.lead_id::text FROM claimed AS c),
+            SELECT c.id, @now, @actor, @history_field, c.lead_id::text FROM claimed AS c),
         recorded AS (
             INSERT INTO conversions (id, direction, deal_id, lead_id, requested_by_id, status, formula_fields_not_carried, created_at, completed_at)
             SELECT c.conversion_id, @direction, c.id, c.lead_id, @actor, @status,
@@ -219,6 +220,10 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
     /// Undo: restores the deal and moves back exactly what the conversion moved. Items added to the lead since
     /// stay with it; the lead is deleted when nothing else is left on it, otherwise archived, so nothing is lost.
     /// </summary>
+    /// <remarks>
+    /// Undo and Convert to deal both start by locking the lead's row, and decide only after they hold it, so of two
+    /// racing on one lead the second finds the lead gone (or its conversion undone) and is refused.
+    /// </remarks>
     public async Task<ConversionOutcome?> UndoDealToLeadAsync(UserAccess actor, Guid leadId, CancellationToken cancellationToken = default)
     {
         var lead = await db.Leads.AsNoTracking().FirstOrDefaultAsync(l => l.Id == leadId, cancellationToken);
@@ -227,23 +232,27 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
             return null;
         }
 
-        var conversion = await db.Conversions.AsNoTracking()
-            .Where(c => c.LeadId == leadId && c.Direction == ConversionDirection.DealToLead && c.Status == ConversionStatus.Completed && c.UndoneAt == null)
-            .OrderByDescending(c => c.CreatedAt)
-            .FirstOrDefaultAsync(cancellationToken);
         var now = clock.GetUtcNow();
-        var refusal = UndoRefusal(actor, lead, conversion, now);
-        if (refusal is not null)
+        var attempt = await db.InTransactionAsync<(ConversionOutcome? Done, Refusal? Refusal, int? DealId)>(async ct =>
         {
-            return await RecordRejectionAsync(Guid.NewGuid(), ConversionDirection.LeadToDeal, actor, lead.OriginDealId, leadId, refusal, cancellationToken);
-        }
+            var locked = await LockLeadAsync(leadId, ct);
+            var conversion = locked is null ? null : await db.Conversions.AsNoTracking()
+                .Where(c => c.LeadId == leadId && c.Direction == ConversionDirection.DealToLead && c.Status == ConversionStatus.Completed && c.UndoneAt == null)
+                .OrderByDescending(c => c.CreatedAt)
+                .FirstOrDefaultAsync(ct);
+            var latestOfDeal = conversion?.DealId is { } convertedDealId
+                ? await db.Conversions.AsNoTracking()
+                    .Where(c => c.DealId == convertedDealId && c.Direction == ConversionDirection.DealToLead && c.Status == ConversionStatus.Completed)
+                    .OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id)
+                    .FirstOrDefaultAsync(ct)
+                : null;
+            var refusal = locked is null ? ConversionRules.UndoLost : ConversionRules.Undo(actor, locked, conversion, latestOfDeal, now);
+            if (refusal is not null)
+            {
+                return (null, refusal, lead.OriginDealId);
+            }
 
-        var dealId = conversion!.DealId!.Value;
-        var strategy = db.Database.CreateExecutionStrategy();
-        var undone = await strategy.ExecuteAsync(async ct =>
-        {
-            db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var dealId = conversion!.DealId!.Value;
             var restored = await db.Deals.IgnoreQueryFilters()
                 .Where(d => d.Id == dealId && d.DeletedAt != null)
                 .ExecuteUpdateAsync(s => s.SetProperty(d => d.DeletedAt, (DateTimeOffset?)null).SetProperty(d => d.DeletedById, (int?)null)
@@ -252,23 +261,15 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.UndoneAt, now), ct);
             if (restored == 0 || marked == 0)
             {
-                await transaction.RollbackAsync(ct);
-                return false;
+                await db.AbandonTransactionAsync(ct);
+                return (null, ConversionRules.UndoLost, dealId);
             }
 
-            await db.Activities.Where(a => a.LeadId == leadId && a.MovedFromDealId == dealId)
-                .ExecuteUpdateAsync(s => s.SetProperty(a => a.DealId, dealId).SetProperty(a => a.LeadId, (Guid?)null).SetProperty(a => a.MovedFromDealId, (int?)null), ct);
-            await db.Notes.Where(n => n.LeadId == leadId && n.MovedFromDealId == dealId)
-                .ExecuteUpdateAsync(s => s.SetProperty(n => n.DealId, dealId).SetProperty(n => n.LeadId, (Guid?)null).SetProperty(n => n.MovedFromDealId, (int?)null), ct);
-            await db.Emails.Where(e => e.LeadId == leadId && e.MovedFromDealId == dealId)
-                .ExecuteUpdateAsync(s => s.SetProperty(e => e.DealId, dealId).SetProperty(e => e.LeadId, (Guid?)null).SetProperty(e => e.MovedFromDealId, (int?)null), ct);
-            db.DealHistory.Add(new DealHistoryEntry { DealId = dealId, At = now, UserId = actor.UserId, Field = "conversion_undone", OldValue = leadId.ToString() });
+            await ItemMoves.MoveAsync(db, ItemParent.Lead(leadId), ItemParent.Deal(dealId), onlyMovedFromDeal: dealId, ct);
+            db.DealHistory.Add(new DealHistoryEntry { DealId = dealId, At = now, UserId = actor.UserId, Field = DealHistoryFields.ConversionUndone, OldValue = leadId.ToString() });
             await db.SaveChangesAsync(ct);
 
-            var leadStillHolds = await db.Activities.AnyAsync(a => a.LeadId == leadId, ct)
-                || await db.Notes.AnyAsync(n => n.LeadId == leadId, ct)
-                || await db.Emails.AnyAsync(e => e.LeadId == leadId, ct);
-            if (leadStillHolds)
+            if (await ItemMoves.HoldsAnyAsync(db, ItemParent.Lead(leadId), ct))
             {
                 await db.Leads.Where(l => l.Id == leadId).ExecuteUpdateAsync(s => s.SetProperty(l => l.IsArchived, true).SetProperty(l => l.UpdatedAt, now), ct);
             }
@@ -277,14 +278,10 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
                 await db.Leads.Where(l => l.Id == leadId).ExecuteDeleteAsync(ct);
             }
 
-            await transaction.CommitAsync(ct);
-            return true;
+            return (new ConversionOutcome(conversion.Id, ConversionStatus.Completed, dealId, leadId, "Conversion undone: the deal is restored.", []), null, dealId);
         }, cancellationToken);
 
-        return undone
-            ? new ConversionOutcome(conversion.Id, ConversionStatus.Completed, dealId, leadId, "Conversion undone: the deal is restored.", [])
-            : await RecordRejectionAsync(Guid.NewGuid(), ConversionDirection.LeadToDeal, actor, dealId, leadId,
-                new Refusal(ConversionRejection.UndoNotPossible, "The conversion was already undone or the deal was restored."), cancellationToken);
+        return attempt.Done ?? await RecordRejectionAsync(Guid.NewGuid(), ConversionDirection.LeadToDeal, actor, attempt.DealId, leadId, attempt.Refusal!, cancellationToken);
     }
 
     /// <summary>Converts a lead into a new deal in the given stage (default: first stage of the default pipeline).</summary>
@@ -296,39 +293,37 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
             return null;
         }
 
-        if (!actor.CanEdit(lead))
+        var refusal = ConversionRules.LeadToDeal(actor, lead);
+        var stage = refusal is null ? await FindTargetStageAsync(stageId, pipelineId, cancellationToken) : null;
+        if (refusal is not null || stage is null)
         {
-            return await RecordRejectionAsync(Guid.NewGuid(), ConversionDirection.LeadToDeal, actor, null, leadId,
-                new Refusal(ConversionRejection.NotEditable, "You may not convert a lead owned by another user."), cancellationToken);
+            return await RecordRejectionAsync(Guid.NewGuid(), ConversionDirection.LeadToDeal, actor, null, leadId, refusal ?? ConversionRules.InvalidStage, cancellationToken);
         }
 
-        var stage = await FindTargetStageAsync(stageId, pipelineId, cancellationToken);
-        if (stage is null)
+        var outcome = await db.InTransactionAsync(async ct =>
         {
-            return await RecordRejectionAsync(Guid.NewGuid(), ConversionDirection.LeadToDeal, actor, null, leadId,
-                new Refusal(ConversionRejection.InvalidStage, "Choose an existing pipeline and stage."), cancellationToken);
-        }
+            // Decided on the lead as it is once locked: an undo that got there first has deleted or archived it.
+            var locked = await LockLeadAsync(leadId, ct);
+            if (locked is null || ConversionRules.LeadToDeal(actor, locked) is not null || await ArchivedByUndoAsync(leadId, locked, ct))
+            {
+                return null;
+            }
 
-        var strategy = db.Database.CreateExecutionStrategy();
-        var outcome = await strategy.ExecuteAsync(async ct =>
-        {
-            db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var now = clock.GetUtcNow();
             var deal = new Deal
             {
-                Title = lead.Title,
-                ValueAmount = lead.ValueAmount ?? 0m,
-                ValueCurrency = lead.ValueCurrency ?? "EUR",
-                ExpectedCloseDate = lead.ExpectedCloseDate,
-                Probability = lead.Probability,
-                OwnerId = lead.OwnerId,
-                PersonId = lead.PersonId,
-                OrganizationId = lead.OrganizationId,
+                Title = locked.Title,
+                ValueAmount = locked.ValueAmount ?? 0m,
+                ValueCurrency = locked.ValueCurrency ?? "EUR",
+                ExpectedCloseDate = locked.ExpectedCloseDate,
+                Probability = locked.Probability,
+                OwnerId = locked.OwnerId,
+                PersonId = locked.PersonId,
+                OrganizationId = locked.OrganizationId,
                 PipelineId = stage.PipelineId,
                 StageId = stage.Id,
-                Visibility = lead.Visibility,
-                CustomFields = new Dictionary<string, string>(lead.CustomFields),
+                Visibility = locked.Visibility,
+                CustomFields = new Dictionary<string, string>(locked.CustomFields),
                 CreatedAt = now,
                 CreatedById = actor.UserId,
             };
@@ -336,19 +331,8 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
             await db.SaveChangesAsync(ct);
 
             // Deleting the lead first would cascade to its items, so move them before the delete.
-            await db.Activities.Where(a => a.LeadId == leadId)
-                .ExecuteUpdateAsync(s => s.SetProperty(a => a.DealId, deal.Id).SetProperty(a => a.LeadId, (Guid?)null).SetProperty(a => a.MovedFromDealId, (int?)null), ct);
-            await db.Notes.Where(n => n.LeadId == leadId)
-                .ExecuteUpdateAsync(s => s.SetProperty(n => n.DealId, deal.Id).SetProperty(n => n.LeadId, (Guid?)null).SetProperty(n => n.MovedFromDealId, (int?)null), ct);
-            await db.Emails.Where(e => e.LeadId == leadId)
-                .ExecuteUpdateAsync(s => s.SetProperty(e => e.DealId, deal.Id).SetProperty(e => e.LeadId, (Guid?)null).SetProperty(e => e.MovedFromDealId, (int?)null), ct);
-            var deleted = await db.Leads.Where(l => l.Id == leadId).ExecuteDeleteAsync(ct);
-            if (deleted == 0)
-            {
-                await transaction.RollbackAsync(ct);
-                return null;
-            }
-
+            await ItemMoves.MoveAsync(db, ItemParent.Lead(leadId), ItemParent.Deal(deal.Id), onlyMovedFromDeal: null, ct);
+            await db.Leads.Where(l => l.Id == leadId).ExecuteDeleteAsync(ct);
             var conversion = new Conversion
             {
                 Id = Guid.NewGuid(),
@@ -361,15 +345,26 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
                 CompletedAt = now,
             };
             db.Conversions.Add(conversion);
-            db.DealHistory.Add(new DealHistoryEntry { DealId = deal.Id, At = now, UserId = actor.UserId, Field = "converted_from_lead", NewValue = leadId.ToString() });
+            db.DealHistory.Add(new DealHistoryEntry { DealId = deal.Id, At = now, UserId = actor.UserId, Field = DealHistoryFields.ConvertedFromLead, NewValue = leadId.ToString() });
             await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
             return ConversionOutcome.From(conversion);
         }, cancellationToken);
 
-        return outcome ?? await RecordRejectionAsync(Guid.NewGuid(), ConversionDirection.LeadToDeal, actor, null, leadId,
-            new Refusal(ConversionRejection.AlreadyConverted, "This lead has already been converted."), cancellationToken);
+        return outcome ?? await RecordRejectionAsync(Guid.NewGuid(), ConversionDirection.LeadToDeal, actor, null, leadId, ConversionRules.LeadAlreadyConverted, cancellationToken);
     }
+
+    /// <summary>The lead, locked until the transaction ends, or null when it is gone.</summary>
+    private Task<Lead?> LockLeadAsync(Guid leadId, CancellationToken cancellationToken) =>
+        db.Leads.FromSql($"SELECT * FROM leads WHERE id = {leadId} FOR UPDATE").AsNoTracking().FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>
+    /// An undo that won the race but left the lead archived (it held items of its own) must still win, so a lead
+    /// archived by undoing its conversion is not converted to a second deal until someone moves it back to the inbox.
+    /// </summary>
+    private Task<bool> ArchivedByUndoAsync(Guid leadId, Lead locked, CancellationToken cancellationToken) =>
+        locked.IsArchived
+            ? db.Conversions.AnyAsync(c => c.LeadId == leadId && c.Direction == ConversionDirection.DealToLead && c.UndoneAt != null, cancellationToken)
+            : Task.FromResult(false);
 
     /// <summary>A conversion the actor may see: their own, or any for a global admin.</summary>
     public Task<Conversion?> FindAsync(UserAccess actor, Guid conversionId, CancellationToken cancellationToken = default) =>
@@ -388,49 +383,6 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
     private static readonly Func<CrmDbContext, Guid, bool, int, CancellationToken, Task<Conversion?>> ConversionVisibleTo = EF.CompileAsyncQuery(
         (CrmDbContext db, Guid id, bool isGlobalAdmin, int userId, CancellationToken _) =>
             db.Conversions.AsNoTracking().FirstOrDefault(c => c.Id == id && (isGlobalAdmin || c.RequestedById == userId)));
-
-    private static readonly Refusal AlreadyConverted = new(ConversionRejection.AlreadyConverted, "This deal has already been converted to a lead or deleted.");
-
-    private static Refusal? FindRejection(UserAccess actor, Deal deal, bool convertedBefore)
-    {
-        if (!actor.Has(Permission.ConvertDealsToLeads))
-        {
-            return new Refusal(ConversionRejection.NoPermission, "You do not have the \"Convert deals to leads\" permission. Ask an admin to grant it.");
-        }
-
-        if (!actor.CanEdit(deal))
-        {
-            return new Refusal(ConversionRejection.NotEditable, "You may not edit this deal: it is owned by another user.");
-        }
-
-        if (deal.IsDeleted)
-        {
-            return convertedBefore
-                ? new Refusal(ConversionRejection.AlreadyConverted, "This deal has already been converted to a lead.")
-                : new Refusal(ConversionRejection.DealDeleted, "This deal is deleted. Restore it first.");
-        }
-
-        return deal.Status == DealStatus.Won
-            ? new Refusal(ConversionRejection.DealWon, "Won deals cannot be converted to leads.")
-            : null;
-    }
-
-    private static Refusal? UndoRefusal(UserAccess actor, Lead lead, Conversion? conversion, DateTimeOffset now)
-    {
-        if (lead.OwnerId != actor.UserId && !actor.IsGlobalAdmin)
-        {
-            return new Refusal(ConversionRejection.NotEditable, "Only the lead's owner or an admin can undo its conversion.");
-        }
-
-        if (conversion?.DealId is null)
-        {
-            return new Refusal(ConversionRejection.UndoNotPossible, "This lead was not converted from a deal, or its conversion was already undone.");
-        }
-
-        return now - conversion.CreatedAt >= Deal.RestoreWindow
-            ? new Refusal(ConversionRejection.UndoExpired, "A conversion can be undone for 30 days; this one is older.")
-            : null;
-    }
 
     private async Task<Stage?> FindTargetStageAsync(int? stageId, int? pipelineId, CancellationToken cancellationToken)
     {
@@ -488,5 +440,4 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
 
     private sealed record Claim(int Index, Guid ConversionId, int DealId, Guid LeadId, IReadOnlyList<string> FormulaFieldsNotCarried);
 
-    private sealed record Refusal(ConversionRejection Kind, string Reason);
 }

@@ -16,7 +16,7 @@ public enum Visibility
     EntireCompany,
 }
 
-public class Deal : IAuditable
+public class Deal : IAuditable, IOwnedRecord
 {
     public static readonly TimeSpan RestoreWindow = TimeSpan.FromDays(30);
 

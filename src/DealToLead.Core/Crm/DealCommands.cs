@@ -7,26 +7,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.Core.Crm;
 
-public enum DealCommandStatus
-{
-    Ok,
-    NotFound,
-    Forbidden,
-    Invalid,
-}
-
-public sealed record DealCommandResult(DealCommandStatus Status, Deal? Deal = null, string? Error = null)
-{
-    public bool Succeeded => Status == DealCommandStatus.Ok;
-
-    public static DealCommandResult Ok(Deal deal) => new(DealCommandStatus.Ok, deal);
-
-    public static DealCommandResult Invalid(string error) => new(DealCommandStatus.Invalid, null, error);
-
-    public static readonly DealCommandResult NotFound = new(DealCommandStatus.NotFound);
-    public static readonly DealCommandResult Forbidden = new(DealCommandStatus.Forbidden);
-}
-
 /// <summary>
 /// A change to a deal's fields: a null property means "leave as is". <see cref="CustomFields"/> holds only the
 /// keys to change; an empty string clears a value.
@@ -60,11 +40,11 @@ public sealed record DealChanges
 /// </summary>
 public sealed class DealCommands(CrmDbContext db, TimeProvider clock)
 {
-    public async Task<DealCommandResult> CreateAsync(UserAccess actor, DealChanges input, CancellationToken cancellationToken = default)
+    public async Task<CommandResult<Deal>> CreateAsync(UserAccess actor, DealChanges input, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrWhiteSpace(input.Title))
         {
-            return DealCommandResult.Invalid("Title is required.");
+            return CommandError.Invalid("Title is required.");
         }
 
         var stageId = input.StageId;
@@ -75,109 +55,109 @@ public sealed class DealCommands(CrmDbContext db, TimeProvider clock)
             stageId = await db.Stages.Where(s => s.PipelineId == pipelineId).OrderBy(s => s.OrderNr).Select(s => (int?)s.Id).FirstOrDefaultAsync(cancellationToken);
             if (stageId is null)
             {
-                return DealCommandResult.Invalid("The pipeline has no stages.");
+                return CommandError.Invalid("The pipeline has no stages.");
             }
         }
 
-        var deal = new Deal { Title = input.Title.Trim(), OwnerId = actor.UserId };
+        var deal = new Deal { Title = input.Title.Trim(), OwnerId = actor.UserId, Visibility = await CompanySettings.DefaultVisibilityAsync(db, cancellationToken) };
         var error = await ApplyAsync(deal, input with { StageId = stageId }, actor, recordHistory: false, cancellationToken);
         if (error is not null)
         {
-            return DealCommandResult.Invalid(error);
+            return CommandError.Invalid(error);
         }
 
         db.Deals.Add(deal);
         await db.SaveChangesAsync(cancellationToken);
-        db.DealHistory.Add(new DealHistoryEntry { DealId = deal.Id, At = clock.GetUtcNow(), UserId = actor.UserId, Field = "created", NewValue = deal.Title });
+        db.DealHistory.Add(new DealHistoryEntry { DealId = deal.Id, At = clock.GetUtcNow(), UserId = actor.UserId, Field = DealHistoryFields.Created, NewValue = deal.Title });
         await db.SaveChangesAsync(cancellationToken);
-        return DealCommandResult.Ok(deal);
+        return deal;
     }
 
-    public async Task<DealCommandResult> UpdateAsync(UserAccess actor, int dealId, DealChanges changes, CancellationToken cancellationToken = default)
+    public async Task<CommandResult<Deal>> UpdateAsync(UserAccess actor, int dealId, DealChanges changes, CancellationToken cancellationToken = default)
     {
         var deal = await db.Deals.FirstOrDefaultAsync(d => d.Id == dealId, cancellationToken);
         if (deal is null || !actor.CanSee(deal))
         {
-            return DealCommandResult.NotFound;
+            return CommandError.NotFound("Deal");
         }
 
         if (!actor.CanEdit(deal))
         {
-            return DealCommandResult.Forbidden;
+            return CommandError.Forbidden();
         }
 
         var error = await ApplyAsync(deal, changes, actor, recordHistory: true, cancellationToken);
         if (error is not null)
         {
-            return DealCommandResult.Invalid(error);
+            return CommandError.Invalid(error);
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        return DealCommandResult.Ok(deal);
+        return deal;
     }
 
-    public Task<DealCommandResult> MoveAsync(UserAccess actor, int dealId, int stageId, CancellationToken cancellationToken = default) =>
+    public Task<CommandResult<Deal>> MoveAsync(UserAccess actor, int dealId, int stageId, CancellationToken cancellationToken = default) =>
         UpdateAsync(actor, dealId, new DealChanges { StageId = stageId }, cancellationToken);
 
-    public Task<DealCommandResult> MarkWonAsync(UserAccess actor, int dealId, CancellationToken cancellationToken = default) =>
+    public Task<CommandResult<Deal>> MarkWonAsync(UserAccess actor, int dealId, CancellationToken cancellationToken = default) =>
         UpdateAsync(actor, dealId, new DealChanges { Status = DealStatus.Won }, cancellationToken);
 
-    public Task<DealCommandResult> MarkLostAsync(UserAccess actor, int dealId, string? reason, CancellationToken cancellationToken = default) =>
+    public Task<CommandResult<Deal>> MarkLostAsync(UserAccess actor, int dealId, string? reason, CancellationToken cancellationToken = default) =>
         UpdateAsync(actor, dealId, new DealChanges { Status = DealStatus.Lost, LostReason = reason ?? string.Empty }, cancellationToken);
 
-    public Task<DealCommandResult> ReopenAsync(UserAccess actor, int dealId, CancellationToken cancellationToken = default) =>
+    public Task<CommandResult<Deal>> ReopenAsync(UserAccess actor, int dealId, CancellationToken cancellationToken = default) =>
         UpdateAsync(actor, dealId, new DealChanges { Status = DealStatus.Open }, cancellationToken);
 
-    public async Task<DealCommandResult> DeleteAsync(UserAccess actor, int dealId, CancellationToken cancellationToken = default)
+    public async Task<CommandResult<Deal>> DeleteAsync(UserAccess actor, int dealId, CancellationToken cancellationToken = default)
     {
         var deal = await db.Deals.FirstOrDefaultAsync(d => d.Id == dealId, cancellationToken);
         if (deal is null || !actor.CanSee(deal))
         {
-            return DealCommandResult.NotFound;
+            return CommandError.NotFound("Deal");
         }
 
         if (!actor.Has(Permission.DeleteDeals) || !actor.CanEdit(deal))
         {
-            return DealCommandResult.Forbidden;
+            return CommandError.Forbidden();
         }
 
         var now = clock.GetUtcNow();
         deal.DeletedAt = now;
         deal.DeletedById = actor.UserId;
-        db.DealHistory.Add(new DealHistoryEntry { DealId = deal.Id, At = now, UserId = actor.UserId, Field = "deleted", NewValue = now.ToString("u", CultureInfo.InvariantCulture) });
+        db.DealHistory.Add(new DealHistoryEntry { DealId = deal.Id, At = now, UserId = actor.UserId, Field = DealHistoryFields.Deleted, NewValue = now.ToString("u", CultureInfo.InvariantCulture) });
         await db.SaveChangesAsync(cancellationToken);
-        return DealCommandResult.Ok(deal);
+        return deal;
     }
 
-    public async Task<DealCommandResult> RestoreAsync(UserAccess actor, int dealId, CancellationToken cancellationToken = default)
+    public async Task<CommandResult<Deal>> RestoreAsync(UserAccess actor, int dealId, CancellationToken cancellationToken = default)
     {
         var deal = await db.Deals.IgnoreQueryFilters().FirstOrDefaultAsync(d => d.Id == dealId, cancellationToken);
         if (deal is null || !actor.CanSee(deal))
         {
-            return DealCommandResult.NotFound;
+            return CommandError.NotFound("Deal");
         }
 
         if (!actor.Has(Permission.RestoreDeletedDeals))
         {
-            return DealCommandResult.Forbidden;
+            return CommandError.Forbidden();
         }
 
         if (!deal.IsDeleted)
         {
-            return DealCommandResult.Invalid("The deal is not deleted.");
+            return CommandError.Invalid("The deal is not deleted.");
         }
 
         var now = clock.GetUtcNow();
         if (!deal.IsRestorable(now))
         {
-            return DealCommandResult.Invalid("Deleted deals can be restored for 30 days only.");
+            return CommandError.Invalid("Deleted deals can be restored for 30 days only.");
         }
 
         deal.DeletedAt = null;
         deal.DeletedById = null;
-        db.DealHistory.Add(new DealHistoryEntry { DealId = deal.Id, At = now, UserId = actor.UserId, Field = "restored" });
+        db.DealHistory.Add(new DealHistoryEntry { DealId = deal.Id, At = now, UserId = actor.UserId, Field = DealHistoryFields.Restored });
         await db.SaveChangesAsync(cancellationToken);
-        return DealCommandResult.Ok(deal);
+        return deal;
     }
 
     private async Task<string?> ApplyAsync(Deal deal, DealChanges c, UserAccess actor, bool recordHistory, CancellationToken cancellationToken)
@@ -203,17 +183,17 @@ public sealed class DealCommands(CrmDbContext db, TimeProvider clock)
                 return "Title is required and must be at most 255 characters.";
             }
 
-            Set("title", deal.Title, c.Title.Trim(), v => deal.Title = v);
+            Set(DealHistoryFields.Title, deal.Title, c.Title.Trim(), v => deal.Title = v);
         }
 
         if (c.ValueAmount is { } amount)
         {
-            if (amount < 0 || amount > 9_999_999_999_999_999m)
+            if (amount < 0 || amount > Money.MaxAmount)
             {
                 return "Value must be zero or more.";
             }
 
-            Set("value", deal.ValueAmount, amount, v => deal.ValueAmount = v);
+            Set(DealHistoryFields.Value, deal.ValueAmount, amount, v => deal.ValueAmount = v);
         }
 
         if (c.ValueCurrency is not null)
@@ -223,12 +203,12 @@ public sealed class DealCommands(CrmDbContext db, TimeProvider clock)
                 return "Currency must be a three-letter ISO code such as EUR.";
             }
 
-            Set("currency", deal.ValueCurrency, c.ValueCurrency, v => deal.ValueCurrency = v);
+            Set(DealHistoryFields.Currency, deal.ValueCurrency, c.ValueCurrency, v => deal.ValueCurrency = v);
         }
 
         if (c.ClearExpectedCloseDate || c.ExpectedCloseDate is not null)
         {
-            Set("expected_close_date", deal.ExpectedCloseDate, c.ClearExpectedCloseDate ? null : c.ExpectedCloseDate, v => deal.ExpectedCloseDate = v);
+            Set(DealHistoryFields.ExpectedCloseDate, deal.ExpectedCloseDate, c.ClearExpectedCloseDate ? null : c.ExpectedCloseDate, v => deal.ExpectedCloseDate = v);
         }
 
         if (c.ClearProbability || c.Probability is not null)
@@ -238,7 +218,7 @@ public sealed class DealCommands(CrmDbContext db, TimeProvider clock)
                 return "Probability must be between 0 and 100.";
             }
 
-            Set("probability", deal.Probability, c.ClearProbability ? null : c.Probability, v => deal.Probability = v);
+            Set(DealHistoryFields.Probability, deal.Probability, c.ClearProbability ? null : c.Probability, v => deal.Probability = v);
         }
 
         if (c.OwnerId is { } ownerId && ownerId != deal.OwnerId)
@@ -248,7 +228,7 @@ public sealed class DealCommands(CrmDbContext db, TimeProvider clock)
                 return "Owner does not exist.";
             }
 
-            Set("owner_id", deal.OwnerId, ownerId, v => deal.OwnerId = v);
+            Set(DealHistoryFields.Owner, deal.OwnerId, ownerId, v => deal.OwnerId = v);
         }
 
         if (c.ClearPerson || c.PersonId is not null)
@@ -258,7 +238,7 @@ public sealed class DealCommands(CrmDbContext db, TimeProvider clock)
                 return "Person does not exist.";
             }
 
-            Set("person_id", deal.PersonId, c.ClearPerson ? null : c.PersonId, v => deal.PersonId = v);
+            Set(DealHistoryFields.Person, deal.PersonId, c.ClearPerson ? null : c.PersonId, v => deal.PersonId = v);
         }
 
         if (c.ClearOrganization || c.OrganizationId is not null)
@@ -268,7 +248,7 @@ public sealed class DealCommands(CrmDbContext db, TimeProvider clock)
                 return "Organization does not exist.";
             }
 
-            Set("org_id", deal.OrganizationId, c.ClearOrganization ? null : c.OrganizationId, v => deal.OrganizationId = v);
+            Set(DealHistoryFields.Organization, deal.OrganizationId, c.ClearOrganization ? null : c.OrganizationId, v => deal.OrganizationId = v);
         }
 
         if (deal.PersonId is null && deal.OrganizationId is null)
@@ -296,13 +276,13 @@ public sealed class DealCommands(CrmDbContext db, TimeProvider clock)
                 }
             }
 
-            Set("pipeline_id", deal.PipelineId, stage.PipelineId, v => deal.PipelineId = v);
-            Set("stage_id", deal.StageId, stage.Id, v => deal.StageId = v);
+            Set(DealHistoryFields.Pipeline, deal.PipelineId, stage.PipelineId, v => deal.PipelineId = v);
+            Set(DealHistoryFields.Stage, deal.StageId, stage.Id, v => deal.StageId = v);
         }
 
         if (c.Visibility is { } visibility)
         {
-            Set("visible_to", deal.Visibility, visibility, v => deal.Visibility = v);
+            Set(DealHistoryFields.Visibility, deal.Visibility, visibility, v => deal.Visibility = v);
         }
 
         if (c.Labels is not null)
@@ -310,14 +290,14 @@ public sealed class DealCommands(CrmDbContext db, TimeProvider clock)
             var labels = c.Labels.Select(l => l.Trim()).Where(l => l.Length > 0).Distinct().ToList();
             if (!labels.SequenceEqual(deal.Labels))
             {
-                history.Add(new DealHistoryEntry { DealId = deal.Id, At = now, UserId = actor.UserId, Field = "labels", OldValue = string.Join(", ", deal.Labels), NewValue = string.Join(", ", labels) });
+                history.Add(new DealHistoryEntry { DealId = deal.Id, At = now, UserId = actor.UserId, Field = DealHistoryFields.Labels, OldValue = string.Join(", ", deal.Labels), NewValue = string.Join(", ", labels) });
                 deal.Labels = labels;
             }
         }
 
         if (c.Status is { } status)
         {
-            Set("status", deal.Status, status, v => deal.Status = v);
+            Set(DealHistoryFields.Status, deal.Status, status, v => deal.Status = v);
             switch (status)
             {
                 case DealStatus.Won:
@@ -328,7 +308,7 @@ public sealed class DealCommands(CrmDbContext db, TimeProvider clock)
                 case DealStatus.Lost:
                     deal.LostAt ??= now;
                     deal.WonAt = null;
-                    Set("lost_reason", deal.LostReason, string.IsNullOrWhiteSpace(c.LostReason) ? null : c.LostReason.Trim(), v => deal.LostReason = v);
+                    Set(DealHistoryFields.LostReason, deal.LostReason, string.IsNullOrWhiteSpace(c.LostReason) ? null : c.LostReason.Trim(), v => deal.LostReason = v);
                     break;
                 default:
                     deal.WonAt = null;

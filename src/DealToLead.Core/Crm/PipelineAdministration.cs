@@ -306,23 +306,17 @@ public sealed class PipelineAdministration(CrmDbContext db)
             throw new UnauthorizedAccessException("Only global admins may change pipelines and stages.");
         }
 
-        return db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        return db.InTransactionAsync(async ct =>
         {
-            db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({PipelineLockKey})", cancellationToken);
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({PipelineLockKey})", ct);
             var result = await change();
-            if (result.Succeeded)
-            {
-                await transaction.CommitAsync(cancellationToken);
-            }
-            else
+            if (!result.Succeeded)
             {
                 // A refused change may have touched tracked rows before it was refused; none of it may reach a later save.
-                db.ChangeTracker.Clear();
+                await db.AbandonTransactionAsync(ct);
             }
 
             return result;
-        });
+        }, cancellationToken);
     }
 }

@@ -40,7 +40,7 @@ public static class LeadSources
             || string.Equals(s.Value.ToString(), name, StringComparison.OrdinalIgnoreCase));
 }
 
-public class Lead : IAuditable
+public class Lead : IAuditable, IOwnedRecord
 {
     public Guid Id { get; set; }
     public required string Title { get; set; }

@@ -320,15 +320,11 @@ public sealed class PermissionAdministration(CrmDbContext db, TimeProvider clock
         db.Users.AllAsync(u => u.Id == userId || !(u.Role == UserRole.GlobalAdmin && u.IsActive), cancellationToken);
 
     private Task<AdminResult> InLastAdminLockAsync(Func<Task<AdminResult>> change, CancellationToken cancellationToken) =>
-        db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        db.InTransactionAsync(async ct =>
         {
-            db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({LastAdminLockKey})", cancellationToken);
-            var result = await change();
-            await transaction.CommitAsync(cancellationToken);
-            return result;
-        });
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({LastAdminLockKey})", ct);
+            return await change();
+        }, cancellationToken);
 
     private PermissionAuditEntry Audit(UserAccess actor, string change, PermissionSet? set = null, int? setId = null, int? targetUserId = null)
     {

@@ -4,6 +4,7 @@ public class PermissionSet
 {
     public const int RegularUserDefaultId = 1;
     public const string RegularUserDefaultName = "Regular user (default)";
+    public const string ManagerName = "Manager";
 
     public int Id { get; set; }
     public required string Name { get; set; }
@@ -14,8 +15,16 @@ public class PermissionSet
 
     public bool Allows(Permission permission) => Grants.Any(g => g.Permission == permission);
 
-    public static IEnumerable<Permission> RegularUserDefaults => Enum.GetValues<Permission>()
-        .Where(p => p != Permission.ManageCustomFields);
+    /// <summary>
+    /// A rep converts, deletes and restores deals, and sees and edits their own deals and leads and those visible to
+    /// the entire company; another user's owner-only deal or lead stays with its owner, its owner's managers and admins.
+    /// </summary>
+    public static IReadOnlyList<Permission> RegularUserDefaults { get; } =
+        [Permission.ConvertDealsToLeads, Permission.DeleteDeals, Permission.RestoreDeletedDeals];
+
+    /// <summary>A manager also sees and edits every deal and lead, owner-only ones included.</summary>
+    public static IReadOnlyList<Permission> ManagerDefaults { get; } =
+        [.. RegularUserDefaults, Permission.SeeDealsOfOthers, Permission.EditDealsOwnedByOthers];
 }
 
 public class PermissionGrant

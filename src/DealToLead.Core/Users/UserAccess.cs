@@ -14,16 +14,6 @@ public sealed record UserAccess(int UserId, string DisplayName, string Email, Us
 
     public bool Has(Permission permission) => IsActive && (IsGlobalAdmin || Permissions.Contains(permission));
 
-    public bool CanSee(Deal deal) =>
-        deal.OwnerId == UserId || deal.Visibility == Visibility.EntireCompany || Has(Permission.SeeDealsOfOthers);
-
-    public bool CanEdit(Deal deal) => CanSee(deal) && (deal.OwnerId == UserId || Has(Permission.EditDealsOwnedByOthers));
-
-    public bool CanSee(Leads.Lead lead) =>
-        lead.OwnerId == UserId || lead.Visibility == Visibility.EntireCompany || Has(Permission.SeeDealsOfOthers);
-
-    public bool CanEdit(Leads.Lead lead) => CanSee(lead) && (lead.OwnerId == UserId || Has(Permission.EditDealsOwnedByOthers));
-
     public static Task<UserAccess?> LoadAsync(CrmDbContext db, int userId, CancellationToken cancellationToken = default) =>
         ToAccessAsync(ById(db, userId, cancellationToken));
 

@@ -189,10 +189,8 @@ public sealed partial class BulkConversionWorker(
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
-        return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        return await db.InTransactionAsync(async _ =>
         {
-            db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             // The conversions themselves committed durably; their outcomes can always be read again by the items'
             // conversion ids, so recording them need not wait for a WAL flush.
             await db.Database.ExecuteSqlRawAsync("SET LOCAL synchronous_commit TO OFF", cancellationToken);
@@ -201,7 +199,7 @@ public sealed partial class BulkConversionWorker(
                 .ExecuteUpdateAsync(s => s.SetProperty(j => j.Processed, j => j.Processed + items.Length), cancellationToken);
             if (stillOurs == 0)
             {
-                await transaction.RollbackAsync(cancellationToken);
+                await db.AbandonTransactionAsync(cancellationToken);
                 return false;
             }
 
@@ -216,9 +214,8 @@ public sealed partial class BulkConversionWorker(
             }
 
             await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
             return true;
-        });
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -285,10 +282,8 @@ public sealed partial class BulkConversionWorker(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
         var publicUrl = configuration["App:PublicUrl"] ?? "http://localhost";
-        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        await db.InTransactionAsync(async _ =>
         {
-            db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var now = clock.GetUtcNow();
             var completed = await db.BulkConversionJobs
                 .Where(j => j.Id == job.Id && j.LeasedBy == instanceId && j.Status == BulkJobStatus.Running)
@@ -299,7 +294,7 @@ public sealed partial class BulkConversionWorker(
                     .SetProperty(j => j.Processed, j => db.BulkConversionJobItems.Count(i => i.JobId == j.Id && i.Outcome != BulkItemOutcome.Pending)), cancellationToken);
             if (completed == 0)
             {
-                await transaction.RollbackAsync(cancellationToken);
+                await db.AbandonTransactionAsync(cancellationToken);
                 return;
             }
 
@@ -310,9 +305,7 @@ public sealed partial class BulkConversionWorker(
                 db.OutboxEmails.Add(BulkConversionEmail.Compose(job, items, recipient.Email, recipient.DisplayName, publicUrl, now));
                 await db.SaveChangesAsync(cancellationToken);
             }
-
-            await transaction.CommitAsync(cancellationToken);
-        });
+        }, cancellationToken);
         LogJobCompleted(job.Id, job.Total);
     }
 

@@ -79,9 +79,8 @@ public sealed partial class OutboxEmailSender(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
-        return await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        return await db.InTransactionAsync(async _ =>
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var now = clock.GetUtcNow();
             var claimed = await db.OutboxEmails
                 .FromSql($"""
@@ -115,9 +114,8 @@ public sealed partial class OutboxEmailSender(
             }
 
             await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
             return email.SentAt is not null;
-        });
+        }, cancellationToken);
     }
 
     public static TimeSpan RetryDelay(int attempts) => RetryDelay(attempts, FirstRetryDelay, MaxRetryDelay);

@@ -285,7 +285,7 @@ public sealed class DemoSeeder(CrmDbContext db, IPasswordHasher<AppUser> hasher,
             });
         }
 
-        db.DealHistory.Add(new DealHistoryEntry { DealId = deal.Id, At = deal.CreatedAt, UserId = deal.OwnerId, Field = "created", NewValue = deal.Title });
-        db.DealHistory.Add(new DealHistoryEntry { DealId = deal.Id, At = deal.CreatedAt.AddDays(2), UserId = deal.OwnerId, Field = "value", OldValue = "0", NewValue = deal.ValueAmount.ToString("0", System.Globalization.CultureInfo.InvariantCulture) });
+        db.DealHistory.Add(new DealHistoryEntry { DealId = deal.Id, At = deal.CreatedAt, UserId = deal.OwnerId, Field = DealHistoryFields.Created, NewValue = deal.Title });
+        db.DealHistory.Add(new DealHistoryEntry { DealId = deal.Id, At = deal.CreatedAt.AddDays(2), UserId = deal.OwnerId, Field = DealHistoryFields.Value, OldValue = "0", NewValue = deal.ValueAmount.ToString("0", System.Globalization.CultureInfo.InvariantCulture) });
     }
 }

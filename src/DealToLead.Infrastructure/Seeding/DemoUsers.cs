@@ -37,6 +37,7 @@ public static class DemoUsers
             await db.SaveChangesAsync(cancellationToken);
         }
 
+        var managerSetId = await db.PermissionSets.Where(s => s.Name == PermissionSet.ManagerName).Select(s => (int?)s.Id).FirstOrDefaultAsync(cancellationToken);
         foreach (var demo in All)
         {
             var normalized = demo.Email.ToUpperInvariant();
@@ -55,7 +56,9 @@ public static class DemoUsers
                 DisplayName = demo.DisplayName,
                 Role = demo.Role,
                 PermissionSetId = demo.Role == UserRole.GlobalAdmin ? null
-                    : demo == Restricted ? restrictedSet.Id : PermissionSet.RegularUserDefaultId,
+                    : demo == Restricted ? restrictedSet.Id
+                    : demo == Manager ? managerSetId ?? PermissionSet.RegularUserDefaultId
+                    : PermissionSet.RegularUserDefaultId,
                 ApiTokenHash = ApiTokens.Hash(demo.ApiToken),
                 SecurityStamp = Guid.NewGuid().ToString("N"),
                 LockoutEnabled = true,

@@ -2,6 +2,7 @@ using System.Text.Json;
 using DealToLead.Core.Crm;
 using DealToLead.Core.CustomFields;
 using DealToLead.Core.Data;
+using DealToLead.Web.Auth;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
@@ -17,7 +18,7 @@ public sealed record PersonDto(int Id, string Name, List<ContactValue> Emails, L
         p.OrganizationId, p.OwnerId, p.CreatedAt, p.UpdatedAt, fields.ToDictionary(f => f.Key, f => p.CustomFields.GetValueOrDefault(f.Key)));
 }
 
-public sealed record PersonRequest(string? Name, List<ContactValue>? Emails, List<ContactValue>? Phones, int? OrgId, int? OwnerId, Dictionary<string, JsonElement>? CustomFields);
+public sealed record PersonRequest(string? Name, List<ContactValue?>? Emails, List<ContactValue?>? Phones, int? OrgId, int? OwnerId, Dictionary<string, JsonElement>? CustomFields);
 
 public sealed record OrganizationDto(int Id, string Name, string? Address, int? OwnerId, DateTimeOffset AddTime, DateTimeOffset UpdateTime, Dictionary<string, string?> CustomFields)
 {
@@ -71,107 +72,56 @@ public static class ContactsApi
             ? ApiResults.Ok(PersonDto.From(person, await FieldsAsync(db, CustomFieldEntity.Person, ct)))
             : ApiResults.NotFound("Person");
 
-    private static Task<IResult> CreatePerson(PersonRequest? request, CrmDbContext db, CancellationToken ct) =>
-        SavePersonAsync(null, request, db, ct);
-
-    private static Task<IResult> UpdatePerson(int id, PersonRequest? request, CrmDbContext db, CancellationToken ct) =>
-        SavePersonAsync(id, request, db, ct);
-
-    private static async Task<IResult> SavePersonAsync(int? id, PersonRequest? request, CrmDbContext db, CancellationToken ct)
+    private static async Task<IResult> CreatePerson(PersonRequest? request, CurrentUser currentUser, CrmDbContext db, ContactCommands commands, CancellationToken ct)
     {
-        if (request is null)
-        {
-            return ApiResults.BadRequest("Send the person as a JSON object.");
-        }
-
-        Person? person;
-        if (id is null)
-        {
-            if (string.IsNullOrWhiteSpace(request.Name))
-            {
-                return ApiResults.BadRequest("name is required.");
-            }
-
-            person = new Person { Name = request.Name.Trim() };
-            db.Persons.Add(person);
-        }
-        else if ((person = await db.Persons.FirstOrDefaultAsync(p => p.Id == id, ct)) is null)
-        {
-            return ApiResults.NotFound("Person");
-        }
-
-        if (request.Name is not null)
-        {
-            if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 255)
-            {
-                return ApiResults.BadRequest("name must be 1 to 255 characters.");
-            }
-
-            person.Name = request.Name.Trim();
-        }
-
-        if (request.Emails is not null)
-        {
-            person.Emails = request.Emails.Select(e => e.Value?.Trim() ?? string.Empty).Where(e => e.Length > 0).ToList();
-        }
-
-        if (request.Phones is not null)
-        {
-            person.Phones = request.Phones.Select(e => e.Value?.Trim() ?? string.Empty).Where(e => e.Length > 0).ToList();
-        }
-
-        if (request.OrgId is { } orgId)
-        {
-            if (!await db.Organizations.AnyAsync(o => o.Id == orgId, ct))
-            {
-                return ApiResults.BadRequest("org_id does not exist.");
-            }
-
-            person.OrganizationId = orgId;
-        }
-
-        if (request.OwnerId is { } ownerId)
-        {
-            if (!await db.Users.AnyAsync(u => u.Id == ownerId, ct))
-            {
-                return ApiResults.BadRequest("owner_id does not exist.");
-            }
-
-            person.OwnerId = ownerId;
-        }
-
-        var fields = await FieldsAsync(db, CustomFieldEntity.Person, ct);
-        if (!CrmApiSupport.TryReadCustomFields(request.CustomFields, out var custom, out var error))
+        if (!TryChanges(request, out var changes, out var error))
         {
             return ApiResults.BadRequest(error!);
         }
 
-        var values = new Dictionary<string, string>(person.CustomFields);
-        if (await CustomFieldValues.ApplyAsync(db, fields, values, custom, ct) is { } invalid)
-        {
-            return ApiResults.BadRequest(invalid);
-        }
-
-        person.CustomFields = values;
-        await db.SaveChangesAsync(ct);
-        var dto = PersonDto.From(person, fields);
-        return id is null ? ApiResults.Created(dto) : ApiResults.Ok(dto);
+        var result = await commands.CreatePersonAsync(await currentUser.RequireAccessAsync(ct), changes, ct);
+        return await result.ToApiAsync(async p => (object?)PersonDto.From(p, await FieldsAsync(db, CustomFieldEntity.Person, ct)), StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> DeletePerson(int id, CrmDbContext db, CancellationToken ct)
+    private static async Task<IResult> UpdatePerson(int id, PersonRequest? request, CrmDbContext db, ContactCommands commands, CancellationToken ct)
     {
-        if (!await db.Persons.AnyAsync(p => p.Id == id, ct))
+        if (!TryChanges(request, out var changes, out var error))
         {
-            return ApiResults.NotFound("Person");
+            return ApiResults.BadRequest(error!);
         }
 
-        if (await db.Deals.IgnoreQueryFilters().AnyAsync(d => d.PersonId == id && d.OrganizationId == null, ct))
+        var result = await commands.UpdatePersonAsync(id, changes, ct);
+        return await result.ToApiAsync(async p => (object?)PersonDto.From(p, await FieldsAsync(db, CustomFieldEntity.Person, ct)));
+    }
+
+    private static async Task<IResult> DeletePerson(int id, ContactCommands commands, CancellationToken ct) =>
+        (await commands.DeletePersonAsync(id, ct)).ToApi(deleted => new { Id = deleted });
+
+    private static bool TryChanges(PersonRequest? r, out PersonChanges changes, out string? error)
+    {
+        changes = new PersonChanges();
+        if (r is null)
         {
-            return ApiResults.BadRequest("The person is the only contact of a deal; link the deal to someone else first.");
+            error = "Send the person as a JSON object.";
+            return false;
         }
 
-        await db.Persons.Where(p => p.Id == id).ExecuteDeleteAsync(ct);
-        return ApiResults.Ok(new { Id = id });
+        if (!CrmApiSupport.TryReadCustomFields(r.CustomFields, out var custom, out error))
+        {
+            return false;
+        }
+
+        // Pipedrive's emails and phones are objects; a null entry is nothing to store.
+        changes = new PersonChanges
+        {
+            Name = r.Name,
+            Emails = r.Emails?.Select(e => e?.Value).ToList(),
+            Phones = r.Phones?.Select(e => e?.Value).ToList(),
+            OrganizationId = r.OrgId,
+            OwnerId = r.OwnerId,
+            CustomFields = custom,
+        };
+        return true;
     }
 
     private static async Task<IResult> ListOrganizations(CrmDbContext db, int? start, int? limit, CancellationToken ct)
@@ -191,96 +141,46 @@ public static class ContactsApi
             ? ApiResults.Ok(OrganizationDto.From(org, await FieldsAsync(db, CustomFieldEntity.Organization, ct)))
             : ApiResults.NotFound("Organization");
 
-    private static Task<IResult> CreateOrganization(OrganizationRequest? request, CrmDbContext db, CancellationToken ct) =>
-        SaveOrganizationAsync(null, request, db, ct);
-
-    private static Task<IResult> UpdateOrganization(int id, OrganizationRequest? request, CrmDbContext db, CancellationToken ct) =>
-        SaveOrganizationAsync(id, request, db, ct);
-
-    private static async Task<IResult> SaveOrganizationAsync(int? id, OrganizationRequest? request, CrmDbContext db, CancellationToken ct)
+    private static async Task<IResult> CreateOrganization(OrganizationRequest? request, CurrentUser currentUser, CrmDbContext db, ContactCommands commands, CancellationToken ct)
     {
-        if (request is null)
-        {
-            return ApiResults.BadRequest("Send the organization as a JSON object.");
-        }
-
-        Organization? org;
-        if (id is null)
-        {
-            if (string.IsNullOrWhiteSpace(request.Name))
-            {
-                return ApiResults.BadRequest("name is required.");
-            }
-
-            org = new Organization { Name = request.Name.Trim() };
-            db.Organizations.Add(org);
-        }
-        else if ((org = await db.Organizations.FirstOrDefaultAsync(o => o.Id == id, ct)) is null)
-        {
-            return ApiResults.NotFound("Organization");
-        }
-
-        if (request.Name is not null)
-        {
-            if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 255)
-            {
-                return ApiResults.BadRequest("name must be 1 to 255 characters.");
-            }
-
-            org.Name = request.Name.Trim();
-        }
-
-        if (request.Address is not null)
-        {
-            if (request.Address.Length > 500)
-            {
-                return ApiResults.BadRequest("address must be at most 500 characters.");
-            }
-
-            org.Address = request.Address.Trim();
-        }
-
-        if (request.OwnerId is { } ownerId)
-        {
-            if (!await db.Users.AnyAsync(u => u.Id == ownerId, ct))
-            {
-                return ApiResults.BadRequest("owner_id does not exist.");
-            }
-
-            org.OwnerId = ownerId;
-        }
-
-        var fields = await FieldsAsync(db, CustomFieldEntity.Organization, ct);
-        if (!CrmApiSupport.TryReadCustomFields(request.CustomFields, out var custom, out var error))
+        if (!TryChanges(request, out var changes, out var error))
         {
             return ApiResults.BadRequest(error!);
         }
 
-        var values = new Dictionary<string, string>(org.CustomFields);
-        if (await CustomFieldValues.ApplyAsync(db, fields, values, custom, ct) is { } invalid)
-        {
-            return ApiResults.BadRequest(invalid);
-        }
-
-        org.CustomFields = values;
-        await db.SaveChangesAsync(ct);
-        var dto = OrganizationDto.From(org, fields);
-        return id is null ? ApiResults.Created(dto) : ApiResults.Ok(dto);
+        var result = await commands.CreateOrganizationAsync(await currentUser.RequireAccessAsync(ct), changes, ct);
+        return await result.ToApiAsync(async o => (object?)OrganizationDto.From(o, await FieldsAsync(db, CustomFieldEntity.Organization, ct)), StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> DeleteOrganization(int id, CrmDbContext db, CancellationToken ct)
+    private static async Task<IResult> UpdateOrganization(int id, OrganizationRequest? request, CrmDbContext db, ContactCommands commands, CancellationToken ct)
     {
-        if (!await db.Organizations.AnyAsync(o => o.Id == id, ct))
+        if (!TryChanges(request, out var changes, out var error))
         {
-            return ApiResults.NotFound("Organization");
+            return ApiResults.BadRequest(error!);
         }
 
-        if (await db.Deals.IgnoreQueryFilters().AnyAsync(d => d.OrganizationId == id && d.PersonId == null, ct))
+        var result = await commands.UpdateOrganizationAsync(id, changes, ct);
+        return await result.ToApiAsync(async o => (object?)OrganizationDto.From(o, await FieldsAsync(db, CustomFieldEntity.Organization, ct)));
+    }
+
+    private static async Task<IResult> DeleteOrganization(int id, ContactCommands commands, CancellationToken ct) =>
+        (await commands.DeleteOrganizationAsync(id, ct)).ToApi(deleted => new { Id = deleted });
+
+    private static bool TryChanges(OrganizationRequest? r, out OrganizationChanges changes, out string? error)
+    {
+        changes = new OrganizationChanges();
+        if (r is null)
         {
-            return ApiResults.BadRequest("The organization is the only contact of a deal; link the deal to someone else first.");
+            error = "Send the organization as a JSON object.";
+            return false;
         }
 
-        await db.Organizations.Where(o => o.Id == id).ExecuteDeleteAsync(ct);
-        return ApiResults.Ok(new { Id = id });
+        if (!CrmApiSupport.TryReadCustomFields(r.CustomFields, out var custom, out error))
+        {
+            return false;
+        }
+
+        changes = new OrganizationChanges { Name = r.Name, Address = r.Address, OwnerId = r.OwnerId, CustomFields = custom };
+        return true;
     }
 }

@@ -26,13 +26,13 @@ public static class ConversionApi
     private static async Task<IResult> ConvertDealToLead(int id, CurrentUser currentUser, DealConversionService conversions, CancellationToken cancellationToken)
     {
         var outcome = await conversions.ConvertDealToLeadAsync(await currentUser.RequireAccessAsync(cancellationToken), id, cancellationToken: cancellationToken);
-        return Respond(outcome, "Deal") ?? ApiResults.Ok(new ConversionStarted(outcome!.ConversionId));
+        return outcome.ToCommandError("Deal")?.ToApiError() ?? ApiResults.Ok(new ConversionStarted(outcome!.ConversionId));
     }
 
     private static async Task<IResult> ConvertLeadToDeal(Guid id, LeadToDealRequest? request, CurrentUser currentUser, DealConversionService conversions, CancellationToken cancellationToken)
     {
         var outcome = await conversions.ConvertLeadToDealAsync(await currentUser.RequireAccessAsync(cancellationToken), id, request?.StageId, request?.PipelineId, cancellationToken);
-        return Respond(outcome, "Lead") ?? ApiResults.Ok(new ConversionStarted(outcome!.ConversionId));
+        return outcome.ToCommandError("Lead")?.ToApiError() ?? ApiResults.Ok(new ConversionStarted(outcome!.ConversionId));
     }
 
     private static async Task<IResult> DealConversionStatus(int id, Guid conversionId, CurrentUser currentUser, DealConversionService conversions, CancellationToken cancellationToken)
@@ -50,16 +50,6 @@ public static class ConversionApi
             ? ApiResults.NotFound("Conversion")
             : ApiResults.Ok(ConversionStatusDto.From(conversion));
     }
-
-    /// <summary>Null when the conversion completed; otherwise the error response for why it did not.</summary>
-    private static IResult? Respond(ConversionOutcome? outcome, string subject) => outcome switch
-    {
-        null => ApiResults.NotFound(subject),
-        { Succeeded: true } => null,
-        { Rejection: ConversionRejection.NoPermission or ConversionRejection.NotEditable } => ApiResults.Forbidden(outcome.Reason!),
-        { Rejection: ConversionRejection.InvalidStage } => ApiResults.BadRequest(outcome.Reason!),
-        _ => ApiResults.Error(StatusCodes.Status409Conflict, outcome.Reason ?? "The conversion could not be done."),
-    };
 
     public sealed record LeadToDealRequest(int? StageId, int? PipelineId);
 

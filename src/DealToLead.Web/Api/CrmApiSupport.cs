@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using DealToLead.Core.Crm;
 
@@ -38,13 +37,6 @@ public sealed record PaginationInfo(int Start, int Limit, bool MoreItemsInCollec
 
 public static class CrmApiSupport
 {
-    public static IResult ToApiError(this DealCommandResult result, string what = "Deal") => result.Status switch
-    {
-        DealCommandStatus.NotFound => ApiResults.NotFound(what),
-        DealCommandStatus.Forbidden => ApiResults.Forbidden(),
-        _ => ApiResults.BadRequest(result.Error ?? "Invalid input."),
-    };
-
     /// <summary>Custom field values arrive as JSON strings, numbers or arrays (multiple options) and are stored as text.</summary>
     public static bool TryReadCustomFields(Dictionary<string, JsonElement>? input, out Dictionary<string, string> values, out string? error)
     {
@@ -52,27 +44,40 @@ public static class CrmApiSupport
         error = null;
         foreach (var (key, element) in input ?? [])
         {
-            switch (element.ValueKind)
+            if (!TryReadCustomFieldValue(key, element, out var value, out error))
             {
-                case JsonValueKind.Null:
-                    values[key] = string.Empty;
-                    break;
-                case JsonValueKind.String:
-                    values[key] = element.GetString() ?? string.Empty;
-                    break;
-                case JsonValueKind.Number:
-                    values[key] = element.GetDecimal().ToString(CultureInfo.InvariantCulture);
-                    break;
-                case JsonValueKind.Array when element.EnumerateArray().All(e => e.ValueKind is JsonValueKind.String or JsonValueKind.Number):
-                    values[key] = string.Join(',', element.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString() : e.GetRawText()));
-                    break;
-                default:
-                    error = $"Custom field '{key}' must be a string, a number or an array of options.";
-                    return false;
+                return false;
             }
+
+            values[key] = value;
         }
 
         return true;
+    }
+
+    /// <summary>One custom field value as the text it is stored as; null clears it (an empty string).</summary>
+    public static bool TryReadCustomFieldValue(string key, JsonElement element, out string value, out string? error)
+    {
+        error = null;
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Null:
+                value = string.Empty;
+                return true;
+            case JsonValueKind.String:
+                value = element.GetString() ?? string.Empty;
+                return true;
+            case JsonValueKind.Number:
+                value = element.GetRawText();
+                return true;
+            case JsonValueKind.Array when element.EnumerateArray().All(e => e.ValueKind is JsonValueKind.String or JsonValueKind.Number):
+                value = string.Join(',', element.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString() : e.GetRawText()));
+                return true;
+            default:
+                value = string.Empty;
+                error = $"Custom field '{key}' must be a string, a number or an array of options.";
+                return false;
+        }
     }
 
     public static int VisibleTo(Visibility visibility) => visibility == Visibility.OwnerOnly ? 1 : 3;

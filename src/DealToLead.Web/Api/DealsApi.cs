@@ -115,14 +115,8 @@ public static class DealsApi
             return ApiResults.BadRequest(error!);
         }
 
-        var access = await currentUser.RequireAccessAsync(ct);
-        var result = await commands.CreateAsync(access, changes, ct);
-        if (!result.Succeeded)
-        {
-            return result.ToApiError();
-        }
-
-        return ApiResults.Created(DealDto.From(result.Deal!, await DealFieldsAsync(db, ct)));
+        var result = await commands.CreateAsync(await currentUser.RequireAccessAsync(ct), changes, ct);
+        return await result.ToApiAsync(async deal => (object?)DealDto.From(deal, await DealFieldsAsync(db, ct)), StatusCodes.Status201Created);
     }
 
     private static async Task<IResult> UpdateDeal(int id, DealRequest? request, CrmDbContext db, CurrentUser currentUser, DealCommands commands, CancellationToken ct)
@@ -138,35 +132,23 @@ public static class DealsApi
         }
 
         var result = await commands.UpdateAsync(await currentUser.RequireAccessAsync(ct), id, changes, ct);
-        return result.Succeeded ? ApiResults.Ok(DealDto.From(result.Deal!, await DealFieldsAsync(db, ct))) : result.ToApiError();
+        return await result.ToApiAsync(async deal => (object?)DealDto.From(deal, await DealFieldsAsync(db, ct)));
     }
 
     private static async Task<IResult> DeleteDeal(int id, CurrentUser currentUser, DealCommands commands, CancellationToken ct)
     {
         var result = await commands.DeleteAsync(await currentUser.RequireAccessAsync(ct), id, ct);
-        return result.Succeeded ? ApiResults.Ok(new { Id = id }) : result.ToApiError();
+        return result.ToApi(deal => new { deal.Id });
     }
 
     private static async Task<IResult> RestoreDeal(int id, CrmDbContext db, CurrentUser currentUser, DealCommands commands, CancellationToken ct)
     {
         var result = await commands.RestoreAsync(await currentUser.RequireAccessAsync(ct), id, ct);
-        return result.Succeeded ? ApiResults.Ok(DealDto.From(result.Deal!, await DealFieldsAsync(db, ct))) : result.ToApiError();
+        return await result.ToApiAsync(async deal => (object?)DealDto.From(deal, await DealFieldsAsync(db, ct)));
     }
 
-    private static async Task<IResult> AddMailMessage(int id, HttpRequest request, CrmDbContext db, CurrentUser currentUser, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> AddMailMessage(int id, HttpRequest request, CurrentUser currentUser, EmailCommands commands, CancellationToken ct)
     {
-        var access = await currentUser.RequireAccessAsync(ct);
-        var deal = await db.Deals.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, ct);
-        if (deal is null || !access.CanSee(deal))
-        {
-            return ApiResults.NotFound("Deal");
-        }
-
-        if (!access.CanEdit(deal))
-        {
-            return ApiResults.Forbidden();
-        }
-
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, ct);
         if (buffer.Length == 0)
@@ -175,16 +157,9 @@ public static class DealsApi
         }
 
         buffer.Position = 0;
-        var email = await EmlImport.ParseAsync(buffer, deal.Id, clock.GetUtcNow(), ct);
-        if (email is null)
-        {
-            return ApiResults.BadRequest("The body is not an email message (RFC 822).");
-        }
-
-        db.Emails.Add(email);
-        await db.SaveChangesAsync(ct);
-        return ApiResults.Created(new MailMessageDto(email.Id, email.DealId, email.From, email.To, email.Cc, email.Subject, email.SentAt, email.MessageId,
-            email.LinkedVia.ToString().ToLowerInvariant(), !string.IsNullOrEmpty(email.HtmlBody)));
+        var result = await commands.AttachEmlAsync(await currentUser.RequireAccessAsync(ct), ItemParent.Deal(id), buffer, ct);
+        return result.ToApi(email => new MailMessageDto(email.Id, email.DealId, email.From, email.To, email.Cc, email.Subject, email.SentAt, email.MessageId,
+            email.LinkedVia.ToString().ToLowerInvariant(), !string.IsNullOrEmpty(email.HtmlBody)), StatusCodes.Status201Created);
     }
 
     private static bool TryChanges(DealRequest r, out DealChanges changes, out string? error)

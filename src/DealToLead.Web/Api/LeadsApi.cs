@@ -4,7 +4,6 @@ using DealToLead.Core.Crm;
 using DealToLead.Core.CustomFields;
 using DealToLead.Core.Data;
 using DealToLead.Core.Leads;
-using DealToLead.Core.Users;
 using DealToLead.Web.Auth;
 using Microsoft.EntityFrameworkCore;
 
@@ -137,85 +136,54 @@ public static class LeadsApi
         return lead is null ? ApiResults.NotFound("Lead") : ApiResults.Ok((await ToDtosAsync(db, [lead], ct))[0]);
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, CurrentUser currentUser, CrmDbContext db, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(HttpRequest request, CurrentUser currentUser, CrmDbContext db, LeadCommands commands, CancellationToken ct)
     {
-        var access = await currentUser.RequireAccessAsync(ct);
-        var body = await ReadObjectAsync(request, ct);
-        if (body is null)
+        var (changes, error) = await ReadChangesAsync(request, db, ct);
+        if (changes is null)
         {
-            return ApiResults.BadRequest("Send a JSON object.");
+            return ApiResults.BadRequest(error!);
         }
 
-        if (!body.Value.TryGetProperty("title", out var title) || title.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(title.GetString()))
-        {
-            return ApiResults.BadRequest("title is required.");
-        }
-
-        var lead = new Lead { Title = string.Empty, OwnerId = access.UserId, CreatorId = access.UserId, Source = LeadSource.Api };
-        var error = await ApplyAsync(lead, body.Value, db, ct);
-        if (error is not null)
-        {
-            return ApiResults.BadRequest(error);
-        }
-
-        db.Leads.Add(lead);
-        db.LeadLog.Add(new LeadLogEntry { LeadId = lead.Id, At = clock.GetUtcNow(), UserId = access.UserId, Kind = LeadLogKind.Created });
-        await db.SaveChangesAsync(ct);
-        return ApiResults.Created((await ToDtosAsync(db, [lead], ct))[0]);
+        var result = await commands.CreateAsync(await currentUser.RequireAccessAsync(ct), LeadSource.Api, changes, ct);
+        return await result.ToApiAsync(async lead => (object?)(await ToDtosAsync(db, [lead], ct))[0], StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> UpdateAsync(string id, HttpRequest request, CurrentUser currentUser, CrmDbContext db, CancellationToken ct)
+    private static async Task<IResult> UpdateAsync(string id, HttpRequest request, CurrentUser currentUser, CrmDbContext db, LeadCommands commands, CancellationToken ct)
     {
-        var access = await currentUser.RequireAccessAsync(ct);
-        var lead = Guid.TryParse(id, out var leadId) ? await db.Leads.VisibleTo(access).FirstOrDefaultAsync(l => l.Id == leadId, ct) : null;
-        if (lead is null)
+        if (!Guid.TryParse(id, out var leadId))
         {
             return ApiResults.NotFound("Lead");
         }
 
-        if (!access.CanEdit(lead))
+        var (changes, error) = await ReadChangesAsync(request, db, ct);
+        if (changes is null)
         {
-            return ApiResults.Forbidden();
+            return ApiResults.BadRequest(error!);
         }
 
-        var body = await ReadObjectAsync(request, ct);
-        if (body is null)
-        {
-            return ApiResults.BadRequest("Send a JSON object.");
-        }
-
-        var error = await ApplyAsync(lead, body.Value, db, ct);
-        if (error is not null)
-        {
-            return ApiResults.BadRequest(error);
-        }
-
-        await db.SaveChangesAsync(ct);
-        return ApiResults.Ok((await ToDtosAsync(db, [lead], ct))[0]);
+        var result = await commands.UpdateAsync(await currentUser.RequireAccessAsync(ct), leadId, changes, ct);
+        return await result.ToApiAsync(async lead => (object?)(await ToDtosAsync(db, [lead], ct))[0]);
     }
 
-    private static async Task<IResult> DeleteAsync(string id, CurrentUser currentUser, CrmDbContext db, CancellationToken ct)
+    private static async Task<IResult> DeleteAsync(string id, CurrentUser currentUser, LeadCommands commands, CancellationToken ct) =>
+        Guid.TryParse(id, out var leadId)
+            ? (await commands.DeleteAsync(await currentUser.RequireAccessAsync(ct), leadId, ct)).ToApi(lead => new { id = lead.Id })
+            : ApiResults.NotFound("Lead");
+
+    /// <summary>
+    /// Pipedrive's lead JSON into typed changes: the shapes are checked here, the rules by <see cref="LeadCommands"/>.
+    /// Fields Pipedrive does not know are ignored, as Pipedrive does; deal custom fields are top-level keys.
+    /// </summary>
+    private static async Task<(LeadChanges? Changes, string? Error)> ReadChangesAsync(HttpRequest request, CrmDbContext db, CancellationToken ct)
     {
-        var access = await currentUser.RequireAccessAsync(ct);
-        var lead = Guid.TryParse(id, out var leadId) ? await db.Leads.AsNoTracking().VisibleTo(access).FirstOrDefaultAsync(l => l.Id == leadId, ct) : null;
-        if (lead is null)
+        if (await ReadObjectAsync(request, ct) is not { } body)
         {
-            return ApiResults.NotFound("Lead");
+            return (null, "Send a JSON object.");
         }
 
-        if (!access.CanEdit(lead))
-        {
-            return ApiResults.Forbidden();
-        }
-
-        await db.Leads.Where(l => l.Id == leadId).ExecuteDeleteAsync(ct);
-        return ApiResults.Ok(new { id = leadId });
-    }
-
-    /// <summary>Copies the body's fields onto the lead; returns an error message for the first bad one.</summary>
-    private static async Task<string?> ApplyAsync(Lead lead, JsonElement body, CrmDbContext db, CancellationToken ct)
-    {
-        var dealFields = await db.CustomFields.AsNoTracking().Where(f => f.Entity == CustomFieldEntity.Deal).ToListAsync(ct);
+        var fieldKeys = (await db.CustomFields.AsNoTracking().Where(f => f.Entity == CustomFieldEntity.Deal).Select(f => f.Key).ToListAsync(ct)).ToHashSet();
+        var changes = new LeadChanges();
+        var custom = new Dictionary<string, string>();
         foreach (var property in body.EnumerateObject())
         {
             var value = property.Value;
@@ -223,161 +191,106 @@ public static class LeadsApi
             switch (property.Name)
             {
                 case "title":
-                    if (value.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(value.GetString()) || value.GetString()!.Trim().Length > 255)
+                    if (value.ValueKind != JsonValueKind.String)
                     {
-                        return "title must be a non-empty string of at most 255 characters.";
+                        return (null, "title must be a non-empty string of at most 255 characters.");
                     }
 
-                    lead.Title = value.GetString()!.Trim();
+                    changes = changes with { Title = value.GetString() };
                     break;
                 case "owner_id":
-                    if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var ownerId) || !await db.Users.AnyAsync(u => u.Id == ownerId && u.IsActive, ct))
+                    if (!value.TryGetInt32(out var ownerId) || value.ValueKind != JsonValueKind.Number)
                     {
-                        return "owner_id must be the id of an active user.";
+                        return (null, "owner_id must be the id of an active user.");
                     }
 
-                    lead.OwnerId = ownerId;
+                    changes = changes with { OwnerId = ownerId };
                     break;
                 case "person_id":
-                    if (isNull)
+                    if (!isNull && (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out _)))
                     {
-                        lead.PersonId = null;
-                    }
-                    else if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var personId) && await db.Persons.AnyAsync(p => p.Id == personId, ct))
-                    {
-                        lead.PersonId = personId;
-                    }
-                    else
-                    {
-                        return "person_id must be the id of an existing person or null.";
+                        return (null, "person_id must be the id of an existing person or null.");
                     }
 
+                    changes = changes with { PersonId = isNull ? null : value.GetInt32(), ClearPerson = isNull };
                     break;
                 case "organization_id":
-                    if (isNull)
+                    if (!isNull && (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out _)))
                     {
-                        lead.OrganizationId = null;
-                    }
-                    else if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var organizationId) && await db.Organizations.AnyAsync(o => o.Id == organizationId, ct))
-                    {
-                        lead.OrganizationId = organizationId;
-                    }
-                    else
-                    {
-                        return "organization_id must be the id of an existing organization or null.";
+                        return (null, "organization_id must be the id of an existing organization or null.");
                     }
 
+                    changes = changes with { OrganizationId = isNull ? null : value.GetInt32(), ClearOrganization = isNull };
                     break;
                 case "label_ids":
                     if (value.ValueKind != JsonValueKind.Array || value.EnumerateArray().Any(v => v.ValueKind != JsonValueKind.String || !Guid.TryParse(v.GetString(), out _)))
                     {
-                        return "label_ids must be an array of label ids.";
+                        return (null, "label_ids must be an array of label ids.");
                     }
 
-                    var labelIds = value.EnumerateArray().Select(v => Guid.Parse(v.GetString()!)).Distinct().ToList();
-                    if (await db.LeadLabels.CountAsync(l => labelIds.Contains(l.Id), ct) != labelIds.Count)
-                    {
-                        return "label_ids contains an unknown label.";
-                    }
-
-                    lead.LabelIds = labelIds;
+                    changes = changes with { LabelIds = value.EnumerateArray().Select(v => Guid.Parse(v.GetString()!)).ToList() };
                     break;
                 case "value":
                     if (isNull)
                     {
-                        lead.ValueAmount = null;
-                        lead.ValueCurrency = null;
+                        changes = changes with { ClearValue = true };
                     }
                     else if (value.ValueKind == JsonValueKind.Object
-                        && value.TryGetProperty("amount", out var amount) && amount.ValueKind == JsonValueKind.Number && amount.TryGetDecimal(out var amountValue) && amountValue >= 0
-                        && value.TryGetProperty("currency", out var currency) && currency.ValueKind == JsonValueKind.String && Core.Common.Money.IsValidCurrency(currency.GetString()))
+                        && value.TryGetProperty("amount", out var amount) && amount.ValueKind == JsonValueKind.Number && amount.TryGetDecimal(out var amountValue)
+                        && value.TryGetProperty("currency", out var currency) && currency.ValueKind == JsonValueKind.String)
                     {
-                        lead.ValueAmount = amountValue;
-                        lead.ValueCurrency = currency.GetString();
+                        changes = changes with { ValueAmount = amountValue, ValueCurrency = currency.GetString() };
                     }
                     else
                     {
-                        return "value must be {\"amount\": number, \"currency\": \"EUR\"} or null.";
+                        return (null, "value must be {\"amount\": number, \"currency\": \"EUR\"} or null.");
                     }
 
                     break;
                 case "expected_close_date":
                     if (isNull)
                     {
-                        lead.ExpectedCloseDate = null;
+                        changes = changes with { ClearExpectedCloseDate = true };
                     }
                     else if (value.ValueKind == JsonValueKind.String && DateOnly.TryParseExact(value.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
                     {
-                        lead.ExpectedCloseDate = date;
+                        changes = changes with { ExpectedCloseDate = date };
                     }
                     else
                     {
-                        return "expected_close_date must be a date as YYYY-MM-DD or null.";
+                        return (null, "expected_close_date must be a date as YYYY-MM-DD or null.");
                     }
 
                     break;
                 case "visible_to":
-                    var visibleTo = value.ValueKind == JsonValueKind.Number ? value.GetRawText() : value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-                    Visibility? visibility = visibleTo switch { "1" => Visibility.OwnerOnly, "3" => Visibility.EntireCompany, _ => null };
-                    if (visibility is null)
+                    var visibleTo = value.ValueKind switch { JsonValueKind.Number => value.GetRawText(), JsonValueKind.String => value.GetString(), _ => null };
+                    if (CrmApiSupport.ParseVisibleTo(int.TryParse(visibleTo, CultureInfo.InvariantCulture, out var v) ? v : null) is not { } visibility)
                     {
-                        return "visible_to must be \"1\" (owner) or \"3\" (entire company).";
+                        return (null, "visible_to must be \"1\" (owner) or \"3\" (entire company).");
                     }
 
-                    lead.Visibility = visibility.Value;
+                    changes = changes with { Visibility = visibility };
                     break;
-                case "was_seen":
-                case "is_archived":
+                case "was_seen" or "is_archived":
                     if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
                     {
-                        return $"{property.Name} must be true or false.";
+                        return (null, $"{property.Name} must be true or false.");
                     }
 
-                    if (property.Name == "was_seen")
-                    {
-                        lead.WasSeen = value.GetBoolean();
-                    }
-                    else
-                    {
-                        lead.IsArchived = value.GetBoolean();
-                    }
-
+                    changes = property.Name == "was_seen" ? changes with { WasSeen = value.GetBoolean() } : changes with { IsArchived = value.GetBoolean() };
                     break;
-                default:
-                    var field = dealFields.FirstOrDefault(f => f.Key == property.Name);
-                    if (field is null)
+                case var key when fieldKeys.Contains(key):
+                    if (!CrmApiSupport.TryReadCustomFieldValue(key, value, out var text, out var customError))
                     {
-                        // Pipedrive ignores fields it does not know; so do we.
-                        break;
+                        return (null, customError);
                     }
 
-                    if (field.IsFormula)
-                    {
-                        return $"{property.Name} is a formula field and cannot be set.";
-                    }
-
-                    var values = new Dictionary<string, string>(lead.CustomFields);
-                    switch (value.ValueKind)
-                    {
-                        case JsonValueKind.Null:
-                            values.Remove(field.Key);
-                            break;
-                        case JsonValueKind.String:
-                            values[field.Key] = value.GetString()!;
-                            break;
-                        case JsonValueKind.Number:
-                            values[field.Key] = value.GetRawText();
-                            break;
-                        default:
-                            return $"{property.Name} must be a string, a number or null.";
-                    }
-
-                    lead.CustomFields = values;
+                    custom[key] = text;
                     break;
             }
         }
 
-        return lead.PersonId is null && lead.OrganizationId is null ? "A lead needs a person_id or an organization_id." : null;
+        return (changes with { CustomFields = custom }, null);
     }
 
     private static async Task<List<Dictionary<string, object?>>> ToDtosAsync(CrmDbContext db, List<Lead> leads, CancellationToken ct)

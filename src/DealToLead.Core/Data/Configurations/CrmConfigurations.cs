@@ -83,7 +83,8 @@ internal sealed class ActivityConfiguration : IEntityTypeConfiguration<Activity>
 {
     public void Configure(EntityTypeBuilder<Activity> builder)
     {
-        builder.Property(a => a.Subject).HasMaxLength(255);
+        builder.Property(a => a.Subject).HasMaxLength(ActivityCommands.MaxSubjectLength);
+        builder.ToTable(t => t.HasCheckConstraint("ck_activities_deal_or_lead", ItemOwnership.AtMostOneParent));
         builder.HasOne(a => a.Owner).WithMany().HasForeignKey(a => a.OwnerId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Deal>().WithMany().HasForeignKey(a => a.DealId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Leads.Lead>().WithMany().HasForeignKey(a => a.LeadId).OnDelete(DeleteBehavior.Cascade);
@@ -99,6 +100,7 @@ internal sealed class NoteConfiguration : IEntityTypeConfiguration<Note>
     public void Configure(EntityTypeBuilder<Note> builder)
     {
         builder.Property(n => n.Content).HasMaxLength(100_000);
+        builder.ToTable(t => t.HasCheckConstraint("ck_notes_deal_or_lead", ItemOwnership.AtMostOneParent));
         builder.HasOne(n => n.Author).WithMany().HasForeignKey(n => n.AuthorId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<Deal>().WithMany().HasForeignKey(n => n.DealId).OnDelete(DeleteBehavior.Cascade);
         builder.HasOne<Leads.Lead>().WithMany().HasForeignKey(n => n.LeadId).OnDelete(DeleteBehavior.Cascade);
@@ -113,7 +115,7 @@ internal sealed class EmailMessageConfiguration : IEntityTypeConfiguration<Email
 {
     public void Configure(EntityTypeBuilder<EmailMessage> builder)
     {
-        builder.ToTable("emails");
+        builder.ToTable("emails", t => t.HasCheckConstraint("ck_emails_deal_or_lead", ItemOwnership.AtMostOneParent));
         builder.Property(e => e.From).HasMaxLength(500);
         builder.Property(e => e.Subject).HasMaxLength(1000);
         builder.Property(e => e.MessageId).HasMaxLength(1000);
@@ -155,4 +157,10 @@ internal sealed class CustomFieldDefinitionConfiguration : IEntityTypeConfigurat
         builder.HasIndex(f => f.Key).IsUnique();
         builder.HasIndex(f => new { f.Entity, f.OrderNr });
     }
+}
+
+/// <summary>An activity, note or email belongs to a deal or a lead, never both: the database holds every writer to it.</summary>
+internal static class ItemOwnership
+{
+    public const string AtMostOneParent = "deal_id IS NULL OR lead_id IS NULL";
 }

@@ -11,7 +11,7 @@ internal sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
 {
     public void Configure(EntityTypeBuilder<Lead> builder)
     {
-        builder.Property(l => l.Title).HasMaxLength(255);
+        builder.Property(l => l.Title).HasMaxLength(LeadCommands.MaxTitleLength);
         builder.Property(l => l.ValueCurrency).HasMaxLength(3).IsFixedLength();
         builder.Property(l => l.CustomFields).IsJsonbDictionary();
         builder.Property(l => l.Version).IsRowVersion();

@@ -39,6 +39,12 @@ namespace DealToLead.Infrastructure.Database.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("company_name");
 
+                    b.Property<string>("DefaultVisibility")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("default_visibility");
+
                     b.HasKey("Id")
                         .HasName("pk_company_settings");
 
@@ -323,7 +329,10 @@ namespace DealToLead.Infrastructure.Database.Migrations
                     b.HasIndex("LeadId", "Done", "DueDate")
                         .HasDatabaseName("ix_activities_lead_id_done_due_date");
 
-                    b.ToTable("activities", (string)null);
+                    b.ToTable("activities", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_activities_deal_or_lead", "deal_id IS NULL OR lead_id IS NULL");
+                        });
                 });
 
             modelBuilder.Entity("DealToLead.Core.Crm.Deal", b =>
@@ -604,7 +613,10 @@ namespace DealToLead.Infrastructure.Database.Migrations
                     b.HasIndex("LeadId")
                         .HasDatabaseName("ix_emails_lead_id");
 
-                    b.ToTable("emails", (string)null);
+                    b.ToTable("emails", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_emails_deal_or_lead", "deal_id IS NULL OR lead_id IS NULL");
+                        });
                 });
 
             modelBuilder.Entity("DealToLead.Core.Crm.Invoice", b =>
@@ -718,7 +730,10 @@ namespace DealToLead.Infrastructure.Database.Migrations
                     b.HasIndex("PersonId")
                         .HasDatabaseName("ix_notes_person_id");
 
-                    b.ToTable("notes", (string)null);
+                    b.ToTable("notes", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_notes_deal_or_lead", "deal_id IS NULL OR lead_id IS NULL");
+                        });
                 });
 
             modelBuilder.Entity("DealToLead.Core.Crm.Organization", b =>

@@ -1,11 +1,12 @@
 using DealToLead.Core.Crm;
 using DealToLead.Core.Data;
+using DealToLead.Web.Auth;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace DealToLead.Web.Pages.Contacts;
 
-public class NewOrganizationModel(CrmDbContext db) : PageModel
+public class NewOrganizationModel(CurrentUser currentUser, ContactCommands contacts) : PageModel
 {
     public string? Error { get; private set; }
 
@@ -24,16 +25,8 @@ public class NewOrganizationModel(CrmDbContext db) : PageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
-        if (string.IsNullOrWhiteSpace(Name) || Name.Trim().Length > 255 || Address?.Trim().Length > 500)
-        {
-            Error = "Name is required (at most 255 characters); the address may have at most 500.";
-            return Page();
-        }
-
-        var organization = new Organization { Name = Name.Trim(), Address = string.IsNullOrWhiteSpace(Address) ? null : Address.Trim() };
-        db.Organizations.Add(organization);
-        await db.SaveChangesAsync();
-        TempData["Flash"] = $"{organization.Name} created.";
-        return Redirect(ContactReturnUrl.WithChosen(ReturnUrl, "organizationId", organization.Id, Url) ?? $"/organizations/{organization.Id}");
+        var result = await contacts.CreateOrganizationAsync(await currentUser.RequireAccessAsync(), new OrganizationChanges { Name = Name ?? string.Empty, Address = Address });
+        return result.ToForm(this, error => Error = error, $"{Name?.Trim()} created.",
+            organization => Redirect(ContactReturnUrl.WithChosen(ReturnUrl, "organizationId", organization.Id, Url) ?? $"/organizations/{organization.Id}"));
     }
 }

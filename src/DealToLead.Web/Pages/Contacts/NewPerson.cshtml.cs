@@ -1,12 +1,13 @@
 using DealToLead.Core.Crm;
 using DealToLead.Core.Data;
+using DealToLead.Web.Auth;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.Web.Pages.Contacts;
 
-public class NewPersonModel(CrmDbContext db) : PageModel
+public class NewPersonModel(CrmDbContext db, CurrentUser currentUser, ContactCommands contacts) : PageModel
 {
     public List<(int Id, string Name)> Organizations { get; private set; } = [];
     public string? Error { get; private set; }
@@ -30,32 +31,16 @@ public class NewPersonModel(CrmDbContext db) : PageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
-        if (string.IsNullOrWhiteSpace(Name) || Name.Trim().Length > 255)
+        await LoadAsync();
+        var result = await contacts.CreatePersonAsync(await currentUser.RequireAccessAsync(), new PersonChanges
         {
-            Error = "Name is required (at most 255 characters).";
-        }
-        else if (OrganizationId is { } orgId && !await db.Organizations.AnyAsync(o => o.Id == orgId))
-        {
-            Error = "That organization does not exist.";
-        }
-
-        if (Error is not null)
-        {
-            await LoadAsync();
-            return Page();
-        }
-
-        var person = new Person
-        {
-            Name = Name!.Trim(),
-            Emails = PersonModel.SplitList(Emails),
-            Phones = PersonModel.SplitList(Phones),
+            Name = Name ?? string.Empty,
+            Emails = ContactCommands.SplitList(Emails),
+            Phones = ContactCommands.SplitList(Phones),
             OrganizationId = OrganizationId,
-        };
-        db.Persons.Add(person);
-        await db.SaveChangesAsync();
-        TempData["Flash"] = $"{person.Name} created.";
-        return Redirect(ContactReturnUrl.WithChosen(ReturnUrl, "personId", person.Id, Url) ?? $"/persons/{person.Id}");
+        });
+        return result.ToForm(this, error => Error = error, $"{Name?.Trim()} created.",
+            person => Redirect(ContactReturnUrl.WithChosen(ReturnUrl, "personId", person.Id, Url) ?? $"/persons/{person.Id}"));
     }
 
     private async Task LoadAsync() =>

@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.Web.Pages.Contacts;
 
-public class OrganizationModel(CrmDbContext db, CurrentUser currentUser) : PageModel
+public class OrganizationModel(CrmDbContext db, CurrentUser currentUser, ContactCommands contacts) : PageModel
 {
     public Organization Organization { get; private set; } = null!;
     public List<CustomFieldDefinition> Fields { get; private set; } = [];
@@ -34,7 +34,7 @@ public class OrganizationModel(CrmDbContext db, CurrentUser currentUser) : PageM
 
     public async Task<IActionResult> OnPostAsync(int id, string? name, string? address)
     {
-        var org = await db.Organizations.FirstOrDefaultAsync(o => o.Id == id);
+        var org = await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id);
         if (org is null)
         {
             return NotFound();
@@ -42,25 +42,13 @@ public class OrganizationModel(CrmDbContext db, CurrentUser currentUser) : PageM
 
         Organization = org;
         await LoadAsync();
-        if (string.IsNullOrWhiteSpace(name) || name.Length > 255 || address?.Length > 500)
+        var result = await contacts.UpdateOrganizationAsync(id, new OrganizationChanges
         {
-            Error = "Name is required (at most 255 characters); the address may have at most 500.";
-            return Page();
-        }
-
-        var values = new Dictionary<string, string>(org.CustomFields);
-        Error = await CustomFieldValues.ApplyAsync(db, Fields, values, CustomFieldForm.Read(Request.Form, Fields));
-        if (Error is not null)
-        {
-            return Page();
-        }
-
-        org.Name = name.Trim();
-        org.Address = string.IsNullOrWhiteSpace(address) ? null : address.Trim();
-        org.CustomFields = values;
-        await db.SaveChangesAsync();
-        TempData["Flash"] = "Organization saved.";
-        return RedirectToPage(new { id });
+            Name = name ?? string.Empty,
+            Address = address ?? string.Empty,
+            CustomFields = CustomFieldForm.Read(Request.Form, Fields),
+        });
+        return result.ToForm(this, error => Error = error, "Organization saved.", _ => RedirectToPage(new { id }));
     }
 
     private async Task LoadAsync()

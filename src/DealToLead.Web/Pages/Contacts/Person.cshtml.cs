@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.Web.Pages.Contacts;
 
-public class PersonModel(CrmDbContext db, CurrentUser currentUser) : PageModel
+public class PersonModel(CrmDbContext db, CurrentUser currentUser, ContactCommands contacts) : PageModel
 {
     public Person Person { get; private set; } = null!;
     public List<CustomFieldDefinition> Fields { get; private set; } = [];
@@ -33,7 +33,7 @@ public class PersonModel(CrmDbContext db, CurrentUser currentUser) : PageModel
 
     public async Task<IActionResult> OnPostAsync(int id, string? name, string? emails, string? phones, int? organizationId)
     {
-        var person = await db.Persons.FirstOrDefaultAsync(p => p.Id == id);
+        var person = await db.Persons.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id);
         if (person is null)
         {
             return NotFound();
@@ -41,37 +41,17 @@ public class PersonModel(CrmDbContext db, CurrentUser currentUser) : PageModel
 
         Person = person;
         await LoadAsync();
-        if (string.IsNullOrWhiteSpace(name) || name.Length > 255)
+        var result = await contacts.UpdatePersonAsync(id, new PersonChanges
         {
-            Error = "Name is required (at most 255 characters).";
-            return Page();
-        }
-
-        if (organizationId is { } orgId && !await db.Organizations.AnyAsync(o => o.Id == orgId))
-        {
-            Error = "Organization does not exist.";
-            return Page();
-        }
-
-        var values = new Dictionary<string, string>(person.CustomFields);
-        Error = await CustomFieldValues.ApplyAsync(db, Fields, values, CustomFieldForm.Read(Request.Form, Fields));
-        if (Error is not null)
-        {
-            return Page();
-        }
-
-        person.Name = name.Trim();
-        person.Emails = SplitList(emails);
-        person.Phones = SplitList(phones);
-        person.OrganizationId = organizationId;
-        person.CustomFields = values;
-        await db.SaveChangesAsync();
-        TempData["Flash"] = "Person saved.";
-        return RedirectToPage(new { id });
+            Name = name ?? string.Empty,
+            Emails = ContactCommands.SplitList(emails),
+            Phones = ContactCommands.SplitList(phones),
+            OrganizationId = organizationId,
+            ClearOrganization = organizationId is null,
+            CustomFields = CustomFieldForm.Read(Request.Form, Fields),
+        });
+        return result.ToForm(this, error => Error = error, "Person saved.", _ => RedirectToPage(new { id }));
     }
-
-    internal static List<string> SplitList(string? text) =>
-        (text ?? string.Empty).Split([',', '\n', ';'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct().ToList();
 
     private async Task LoadAsync()
     {

@@ -1,5 +1,7 @@
 using System.Globalization;
 using DealToLead.Core.CustomFields;
+using DealToLead.Core.Data;
+using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.Web.Pages.Crm;
 
@@ -15,8 +17,25 @@ public static class CustomFieldForm
         fields.Where(f => !f.IsFormula)
             .ToDictionary(f => f.Key, f => string.Join(',', form[InputName(f)].Where(v => !string.IsNullOrWhiteSpace(v))));
 
-    public static string? Display(CustomFieldDefinition field, string? value, IReadOnlyDictionary<int, string> persons, IReadOnlyDictionary<int, string> organizations)
+    /// <summary>The names of the persons and organizations that person and organization fields among <paramref name="values"/> refer to.</summary>
+    public static async Task<CustomFieldReferences> ReferencedNamesAsync(
+        CrmDbContext db, IReadOnlyCollection<CustomFieldDefinition> fields, IEnumerable<IReadOnlyDictionary<string, string>> values, CancellationToken cancellationToken)
     {
+        var all = values.ToList();
+        List<int> Ids(CustomFieldType type) => fields.Where(f => f.Type == type)
+            .SelectMany(f => all.Select(v => v.GetValueOrDefault(f.Key)))
+            .Select(v => int.TryParse(v, CultureInfo.InvariantCulture, out var id) ? id : 0)
+            .Where(id => id > 0).Distinct().ToList();
+        var personIds = Ids(CustomFieldType.PersonReference);
+        var organizationIds = Ids(CustomFieldType.OrganizationReference);
+        return new CustomFieldReferences(
+            personIds.Count == 0 ? [] : await db.Persons.AsNoTracking().Where(p => personIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, cancellationToken),
+            organizationIds.Count == 0 ? [] : await db.Organizations.AsNoTracking().Where(o => organizationIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, cancellationToken));
+    }
+
+    public static string? Display(CustomFieldDefinition field, string? value, CustomFieldReferences references)
+    {
+        var (persons, organizations) = references;
         if (string.IsNullOrEmpty(value))
         {
             return null;
@@ -31,6 +50,8 @@ public static class CustomFieldForm
         };
     }
 }
+
+public sealed record CustomFieldReferences(IReadOnlyDictionary<int, string> Persons, IReadOnlyDictionary<int, string> Organizations);
 
 public sealed record CustomFieldInputs(
     IReadOnlyList<CustomFieldDefinition> Fields,

@@ -4,21 +4,21 @@ using DealToLead.Core.CustomFields;
 using DealToLead.Core.Data;
 using DealToLead.Core.Users;
 using DealToLead.Web.Auth;
+using DealToLead.Web.Pages.Crm;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.Web.Pages.Deals;
 
-public class DetailModel(CrmDbContext db, CurrentUser currentUser, DealCommands commands, TimeProvider clock) : PageModel
+public class DetailModel(CrmDbContext db, CurrentUser currentUser, DealCommands commands, ActivityCommands activities, NoteCommands notes, EmailCommands emails, TimeProvider clock) : PageModel
 {
     public UserAccess Access { get; private set; } = null!;
     public Deal Deal { get; private set; } = null!;
     public bool CanEdit { get; private set; }
     public DateTimeOffset Now { get; private set; }
     public List<CustomFieldDefinition> Fields { get; private set; } = [];
-    public Dictionary<int, string> PersonNames { get; private set; } = [];
-    public Dictionary<int, string> OrganizationNames { get; private set; } = [];
+    public CustomFieldReferences References { get; private set; } = new(new Dictionary<int, string>(), new Dictionary<int, string>());
     public List<Activity> Activities { get; private set; } = [];
     public List<Note> Notes { get; private set; } = [];
     public List<EmailMessage> Emails { get; private set; } = [];
@@ -42,10 +42,7 @@ public class DetailModel(CrmDbContext db, CurrentUser currentUser, DealCommands 
         Deal = deal;
         CanEdit = !deal.IsDeleted && Access.CanEdit(deal);
         Fields = await db.CustomFields.AsNoTracking().Where(f => f.Entity == CustomFieldEntity.Deal).OrderBy(f => f.OrderNr).ToListAsync();
-        var personIds = ReferencedIds(CustomFieldType.PersonReference);
-        var orgIds = ReferencedIds(CustomFieldType.OrganizationReference);
-        PersonNames = await db.Persons.AsNoTracking().Where(p => personIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name);
-        OrganizationNames = await db.Organizations.AsNoTracking().Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name);
+        References = await CustomFieldForm.ReferencedNamesAsync(db, Fields, [deal.CustomFields], HttpContext.RequestAborted);
         Activities = await db.Activities.AsNoTracking().Include(a => a.Owner).Where(a => a.DealId == id).OrderBy(a => a.DueDate).ThenBy(a => a.DueTime).ToListAsync();
         Notes = await db.Notes.AsNoTracking().Include(n => n.Author).Where(n => n.DealId == id).OrderByDescending(n => n.CreatedAt).ToListAsync();
         Emails = await db.Emails.AsNoTracking().Where(e => e.DealId == id).OrderByDescending(e => e.SentAt).ToListAsync();
@@ -61,29 +58,9 @@ public class DetailModel(CrmDbContext db, CurrentUser currentUser, DealCommands 
 
     public string? DisplayValue(CustomFieldDefinition field) => field.IsFormula
         ? FormulaEvaluator.Evaluate(field.FormulaExpression ?? string.Empty, Deal, Fields)?.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)
-        : Crm.CustomFieldForm.Display(field, Deal.CustomFields.GetValueOrDefault(field.Key), PersonNames, OrganizationNames);
+        : CustomFieldForm.Display(field, Deal.CustomFields.GetValueOrDefault(field.Key), References);
 
-    public string FieldName(string field) => field switch
-    {
-        "title" => "Title",
-        "value" => "Value",
-        "currency" => "Currency",
-        "expected_close_date" => "Expected close date",
-        "probability" => "Probability",
-        "owner_id" => "Owner",
-        "person_id" => "Person",
-        "org_id" => "Organization",
-        "pipeline_id" => "Pipeline",
-        "stage_id" => "Stage",
-        "visible_to" => "Visibility",
-        "labels" => "Labels",
-        "status" => "Status",
-        "lost_reason" => "Lost reason",
-        "created" => "Deal created",
-        "deleted" => "Deal deleted",
-        "restored" => "Deal restored",
-        _ => Fields.FirstOrDefault(f => f.Key == field)?.Name ?? field,
-    };
+    public string FieldName(string field) => DealHistoryFields.Describe(field) ?? Fields.FirstOrDefault(f => f.Key == field)?.Name ?? field;
 
     public async Task<IActionResult> OnPostWonAsync(int id) =>
         Outcome(await commands.MarkWonAsync(await currentUser.RequireAccessAsync(), id), "Deal marked as won.", id);
@@ -102,134 +79,38 @@ public class DetailModel(CrmDbContext db, CurrentUser currentUser, DealCommands 
 
     public async Task<IActionResult> OnPostAddActivityAsync(int id, ActivityType type, string? subject, DateOnly? dueDate, TimeOnly? dueTime, int? durationMinutes, string? note)
     {
-        var (deal, refusal) = await EditableDealAsync(id);
-        if (deal is null)
-        {
-            return refusal!;
-        }
-
-        if (string.IsNullOrWhiteSpace(subject) || dueDate is null)
-        {
-            TempData["FlashError"] = "An activity needs a subject and a due date.";
-            return RedirectToPage(new { id });
-        }
-
-        db.Activities.Add(new Activity
+        var result = await activities.AddAsync(await currentUser.RequireAccessAsync(), new ActivityChanges
         {
             Type = type,
-            Subject = subject.Trim(),
-            DueDate = dueDate.Value,
+            Subject = subject,
+            DueDate = dueDate,
             DueTime = dueTime,
             Duration = durationMinutes is > 0 ? TimeSpan.FromMinutes(durationMinutes.Value) : null,
-            OwnerId = Access.UserId,
-            Note = string.IsNullOrWhiteSpace(note) ? null : note.Trim(),
-            DealId = deal.Id,
-            PersonId = deal.PersonId,
-            OrganizationId = deal.OrganizationId,
-            CreatedAt = clock.GetUtcNow(),
+            Note = note,
+            Parent = ItemParent.Deal(id),
         });
-        await db.SaveChangesAsync();
-        TempData["Flash"] = "Activity added.";
-        return RedirectToPage(new { id });
+        return result.ToPage(this, "Activity added.", () => RedirectToPage(new { id }));
     }
 
-    public async Task<IActionResult> OnPostCompleteActivityAsync(int id, int activityId)
-    {
-        var (deal, refusal) = await EditableDealAsync(id);
-        if (deal is null)
-        {
-            return refusal!;
-        }
+    public async Task<IActionResult> OnPostCompleteActivityAsync(int id, int activityId) =>
+        (await activities.CompleteAsync(await currentUser.RequireAccessAsync(), activityId)).ToPage(this, "Activity marked as done.", () => RedirectToPage(new { id }));
 
-        var now = clock.GetUtcNow();
-        await db.Activities.Where(a => a.Id == activityId && a.DealId == id)
-            .ExecuteUpdateAsync(a => a.SetProperty(x => x.Done, true).SetProperty(x => x.DoneAt, now));
-        return RedirectToPage(new { id });
-    }
-
-    public async Task<IActionResult> OnPostAddNoteAsync(int id, string? content)
-    {
-        var (deal, refusal) = await EditableDealAsync(id);
-        if (deal is null)
-        {
-            return refusal!;
-        }
-
-        var clean = HtmlCleaner.Clean(content);
-        if (string.IsNullOrWhiteSpace(clean))
-        {
-            TempData["FlashError"] = "A note cannot be empty.";
-            return RedirectToPage(new { id });
-        }
-
-        db.Notes.Add(new Note { Content = clean, AuthorId = Access.UserId, DealId = deal.Id, CreatedAt = clock.GetUtcNow() });
-        await db.SaveChangesAsync();
-        TempData["Flash"] = "Note added.";
-        return RedirectToPage(new { id });
-    }
+    public async Task<IActionResult> OnPostAddNoteAsync(int id, string? content) =>
+        (await notes.AddAsync(await currentUser.RequireAccessAsync(), new NoteChanges { Content = content, Parent = ItemParent.Deal(id) }))
+            .ToPage(this, "Note added.", () => RedirectToPage(new { id }));
 
     public async Task<IActionResult> OnPostUploadEmailAsync(int id, IFormFile? eml)
     {
-        var (deal, refusal) = await EditableDealAsync(id);
-        if (deal is null)
+        if (eml is null || eml.Length == 0 || eml.Length > EmailCommands.MaxEmlBytes)
         {
-            return refusal!;
-        }
-
-        if (eml is null || eml.Length == 0 || eml.Length > 25 * 1024 * 1024)
-        {
-            TempData["FlashError"] = "Choose an .eml file (up to 25 MB).";
+            TempData["FlashError"] = $"Choose an .eml file (up to {EmailCommands.MaxEmlBytes / 1024 / 1024} MB).";
             return RedirectToPage(new { id });
         }
 
         await using var stream = eml.OpenReadStream();
-        var email = await EmlImport.ParseAsync(stream, deal.Id, clock.GetUtcNow());
-        if (email is null)
-        {
-            TempData["FlashError"] = "That file is not an email message (.eml).";
-            return RedirectToPage(new { id });
-        }
-
-        db.Emails.Add(email);
-        await db.SaveChangesAsync();
-        TempData["Flash"] = "Email attached.";
-        return RedirectToPage(new { id });
+        return (await emails.AttachEmlAsync(await currentUser.RequireAccessAsync(), ItemParent.Deal(id), stream))
+            .ToPage(this, "Email attached.", () => RedirectToPage(new { id }));
     }
 
-    private async Task<(Deal? Deal, IActionResult? Refusal)> EditableDealAsync(int id)
-    {
-        Access = await currentUser.RequireAccessAsync();
-        var deal = await db.Deals.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id);
-        if (deal is null || !Access.CanSee(deal))
-        {
-            return (null, NotFound());
-        }
-
-        return Access.CanEdit(deal) ? (deal, null) : (null, Forbid());
-    }
-
-    private List<int> ReferencedIds(CustomFieldType type) =>
-        Fields.Where(f => f.Type == type)
-            .Select(f => Deal.CustomFields.GetValueOrDefault(f.Key))
-            .Select(v => int.TryParse(v, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0)
-            .Where(n => n > 0).ToList();
-
-    private IActionResult Outcome(DealCommandResult result, string success, int id)
-    {
-        switch (result.Status)
-        {
-            case DealCommandStatus.NotFound:
-                return NotFound();
-            case DealCommandStatus.Forbidden:
-                return Forbid();
-            case DealCommandStatus.Invalid:
-                TempData["FlashError"] = result.Error;
-                break;
-            default:
-                TempData["Flash"] = success;
-                break;
-        }
-
-        return RedirectToPage(new { id });
-    }
+    private IActionResult Outcome(CommandResult<Deal> result, string success, int id) => result.ToPage(this, success, () => RedirectToPage(new { id }));
 }

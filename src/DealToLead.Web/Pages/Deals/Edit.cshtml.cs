@@ -1,3 +1,4 @@
+using DealToLead.Core.Common;
 using DealToLead.Core.Crm;
 using DealToLead.Core.Data;
 using DealToLead.Web.Auth;
@@ -44,22 +45,10 @@ public class EditModel(CrmDbContext db, CurrentUser currentUser, DealCommands co
         var access = await currentUser.RequireAccessAsync();
         Choices = await DealFormChoices.LoadAsync(db);
         CustomValues = CustomFieldForm.Read(Request.Form, Choices.Fields);
+        DealId = id;
         var result = ModelState.IsValid
             ? await commands.UpdateAsync(access, id, Input.ToChanges(CustomValues))
-            : DealCommandResult.Invalid("Check the values: " + string.Join(" ", ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage)));
-        switch (result.Status)
-        {
-            case DealCommandStatus.NotFound:
-                return NotFound();
-            case DealCommandStatus.Forbidden:
-                return Forbid();
-            case DealCommandStatus.Invalid:
-                DealId = id;
-                Error = result.Error;
-                return Page();
-            default:
-                TempData["Flash"] = "Deal saved.";
-                return Redirect($"/deals/{id}");
-        }
+            : CommandError.Invalid("Check the values: " + string.Join(" ", ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage)));
+        return result.ToForm(this, error => Error = error, "Deal saved.", _ => Redirect($"/deals/{id}"));
     }
 }

@@ -91,7 +91,7 @@ public class IndexModel(CrmDbContext db, CurrentUser currentUser, DealCommands c
             }
             else
             {
-                errors.Add($"Deal {id}: {result.Error ?? result.Status.ToString()}");
+                errors.Add($"Deal {id}: {result.Error!.Message}");
             }
         }
 

@@ -1,3 +1,4 @@
+using DealToLead.Core.Common;
 using DealToLead.Core.Crm;
 using DealToLead.Core.Data;
 using DealToLead.Web.Auth;
@@ -39,14 +40,7 @@ public class NewModel(CrmDbContext db, CurrentUser currentUser, DealCommands com
         var changes = Input.ToChanges(CustomValues.Where(v => v.Value.Length > 0).ToDictionary());
         var result = ModelState.IsValid
             ? await commands.CreateAsync(access, changes)
-            : DealCommandResult.Invalid("Check the values.");
-        if (!result.Succeeded)
-        {
-            Error = result.Error;
-            return Page();
-        }
-
-        TempData["Flash"] = "Deal created.";
-        return Redirect($"/deals/{result.Deal!.Id}");
+            : CommandError.Invalid("Check the values.");
+        return result.ToForm(this, error => Error = error, "Deal created.", deal => Redirect($"/deals/{deal.Id}"));
     }
 }

@@ -3,7 +3,6 @@ using DealToLead.Core.Conversions;
 using DealToLead.Core.Crm;
 using DealToLead.Core.Data;
 using DealToLead.Core.Leads;
-using DealToLead.Core.Users;
 using DealToLead.Web.Auth;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -12,7 +11,8 @@ using Microsoft.EntityFrameworkCore;
 namespace DealToLead.Web.Pages.Leads;
 
 /// <summary>The lead page, and the handlers behind every form of the lead detail (also when shown in the inbox panel).</summary>
-public class DetailModel(CrmDbContext db, CurrentUser currentUser, TimeProvider clock, DealConversionService conversions) : PageModel
+public class DetailModel(
+    CrmDbContext db, CurrentUser currentUser, TimeProvider clock, DealConversionService conversions, LeadCommands leads, ActivityCommands activities, NoteCommands notes) : PageModel
 {
     public LeadDetailView? View { get; private set; }
 
@@ -28,222 +28,73 @@ public class DetailModel(CrmDbContext db, CurrentUser currentUser, TimeProvider 
         return Page();
     }
 
-    public Task<IActionResult> OnPostArchiveAsync(Guid id, string? returnUrl, CancellationToken cancellationToken) =>
-        SetArchivedAsync(id, true, returnUrl, cancellationToken);
+    public async Task<IActionResult> OnPostArchiveAsync(Guid id, string? returnUrl, CancellationToken cancellationToken) =>
+        (await leads.SetArchivedAsync(await currentUser.RequireAccessAsync(cancellationToken), id, true, cancellationToken))
+            .ToPage(this, "Lead archived.", () => AfterArchiving(id, archived: true, returnUrl));
 
-    public Task<IActionResult> OnPostUnarchiveAsync(Guid id, string? returnUrl, CancellationToken cancellationToken) =>
-        SetArchivedAsync(id, false, returnUrl, cancellationToken);
+    public async Task<IActionResult> OnPostUnarchiveAsync(Guid id, string? returnUrl, CancellationToken cancellationToken) =>
+        (await leads.SetArchivedAsync(await currentUser.RequireAccessAsync(cancellationToken), id, false, cancellationToken))
+            .ToPage(this, "Lead moved back to the inbox.", () => AfterArchiving(id, archived: false, returnUrl));
 
-    public async Task<IActionResult> OnPostLabelsAsync(Guid id, List<Guid> labelIds, string? returnUrl, CancellationToken cancellationToken)
-    {
-        var (lead, refusal) = await EditableLeadAsync(id, cancellationToken);
-        if (lead is null)
-        {
-            return refusal!;
-        }
-
-        lead.LabelIds = await db.LeadLabels.Where(l => labelIds.Contains(l.Id)).Select(l => l.Id).ToListAsync(cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        TempData["Flash"] = "Labels saved.";
-        return Back(id, returnUrl);
-    }
+    public async Task<IActionResult> OnPostLabelsAsync(Guid id, List<Guid> labelIds, string? returnUrl, CancellationToken cancellationToken) =>
+        (await leads.SetLabelsAsync(await currentUser.RequireAccessAsync(cancellationToken), id, labelIds, cancellationToken))
+            .ToPage(this, "Labels saved.", () => Back(id, returnUrl));
 
     public async Task<IActionResult> OnPostAddActivityAsync(Guid id, string? subject, ActivityType type, DateOnly? dueDate, string? returnUrl, CancellationToken cancellationToken)
     {
-        var access = await currentUser.RequireAccessAsync(cancellationToken);
-        var lead = await db.Leads.VisibleTo(access).FirstOrDefaultAsync(l => l.Id == id, cancellationToken);
-        if (lead is null)
-        {
-            return NotFound();
-        }
-
-        if (string.IsNullOrWhiteSpace(subject) || dueDate is null)
-        {
-            TempData["FlashError"] = "An activity needs a subject and a due date.";
-            return Back(id, returnUrl);
-        }
-
-        db.Activities.Add(new Activity
-        {
-            Subject = subject.Trim(),
-            Type = type,
-            DueDate = dueDate.Value,
-            OwnerId = access.UserId,
-            LeadId = id,
-            PersonId = lead.PersonId,
-            OrganizationId = lead.OrganizationId,
-            CreatedAt = clock.GetUtcNow(),
-        });
-        await db.SaveChangesAsync(cancellationToken);
-        TempData["Flash"] = "Activity added.";
-        return Back(id, returnUrl);
+        var changes = new ActivityChanges { Subject = subject, Type = type, DueDate = dueDate, Parent = ItemParent.Lead(id) };
+        return (await activities.AddAsync(await currentUser.RequireAccessAsync(cancellationToken), changes, cancellationToken))
+            .ToPage(this, "Activity added.", () => Back(id, returnUrl));
     }
 
-    public async Task<IActionResult> OnPostCompleteActivityAsync(Guid id, int activityId, string? returnUrl, CancellationToken cancellationToken)
-    {
-        if (!await IsVisibleAsync(id, cancellationToken))
-        {
-            return NotFound();
-        }
+    public async Task<IActionResult> OnPostCompleteActivityAsync(Guid id, int activityId, string? returnUrl, CancellationToken cancellationToken) =>
+        (await activities.CompleteAsync(await currentUser.RequireAccessAsync(cancellationToken), activityId, cancellationToken))
+            .ToPage(this, "Activity marked as done.", () => Back(id, returnUrl));
 
-        var now = clock.GetUtcNow();
-        await db.Activities.Where(a => a.Id == activityId && a.LeadId == id)
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Done, true).SetProperty(a => a.DoneAt, now), cancellationToken);
-        TempData["Flash"] = "Activity marked as done.";
-        return Back(id, returnUrl);
-    }
+    public async Task<IActionResult> OnPostRescheduleActivityAsync(Guid id, int activityId, DateOnly? dueDate, string? returnUrl, CancellationToken cancellationToken) =>
+        (await activities.RescheduleAsync(await currentUser.RequireAccessAsync(cancellationToken), activityId, dueDate, cancellationToken))
+            .ToPage(this, "Activity rescheduled.", () => Back(id, returnUrl));
 
-    public async Task<IActionResult> OnPostRescheduleActivityAsync(Guid id, int activityId, DateOnly? dueDate, string? returnUrl, CancellationToken cancellationToken)
-    {
-        if (!await IsVisibleAsync(id, cancellationToken))
-        {
-            return NotFound();
-        }
+    public async Task<IActionResult> OnPostAddNoteAsync(Guid id, string? content, string? returnUrl, CancellationToken cancellationToken) =>
+        (await notes.AddAsync(await currentUser.RequireAccessAsync(cancellationToken), new NoteChanges { Content = content, Parent = ItemParent.Lead(id) }, cancellationToken))
+            .ToPage(this, "Note added.", () => Back(id, returnUrl));
 
-        if (dueDate is { } due)
-        {
-            await db.Activities.Where(a => a.Id == activityId && a.LeadId == id && !a.Done)
-                .ExecuteUpdateAsync(s => s.SetProperty(a => a.DueDate, due), cancellationToken);
-            TempData["Flash"] = "Activity rescheduled.";
-        }
-
-        return Back(id, returnUrl);
-    }
-
-    public async Task<IActionResult> OnPostAddNoteAsync(Guid id, string? content, string? returnUrl, CancellationToken cancellationToken)
-    {
-        var access = await currentUser.RequireAccessAsync(cancellationToken);
-        var lead = await db.Leads.VisibleTo(access).FirstOrDefaultAsync(l => l.Id == id, cancellationToken);
-        if (lead is null)
-        {
-            return NotFound();
-        }
-
-        var clean = HtmlCleaner.Clean(content);
-        if (string.IsNullOrWhiteSpace(clean))
-        {
-            TempData["FlashError"] = "A note cannot be empty.";
-            return Back(id, returnUrl);
-        }
-
-        db.Notes.Add(new Note { Content = clean, AuthorId = access.UserId, LeadId = id, PersonId = lead.PersonId, OrganizationId = lead.OrganizationId, CreatedAt = clock.GetUtcNow() });
-        await db.SaveChangesAsync(cancellationToken);
-        TempData["Flash"] = "Note added.";
-        return Back(id, returnUrl);
-    }
-
-    public async Task<IActionResult> OnPostDeleteAsync(Guid id, CancellationToken cancellationToken)
-    {
-        var (lead, refusal) = await EditableLeadAsync(id, cancellationToken);
-        if (lead is null)
-        {
-            return refusal!;
-        }
-
-        await db.Leads.Where(l => l.Id == id).ExecuteDeleteAsync(cancellationToken);
-        TempData["Flash"] = $"Lead \"{lead.Title}\" deleted.";
-        return Redirect("/leads");
-    }
+    public async Task<IActionResult> OnPostDeleteAsync(Guid id, CancellationToken cancellationToken) =>
+        (await leads.DeleteAsync(await currentUser.RequireAccessAsync(cancellationToken), id, cancellationToken))
+            .ToPage(this, "Lead deleted.", () => Redirect("/leads"));
 
     public async Task<IActionResult> OnPostUndoAsync(Guid id, CancellationToken cancellationToken)
     {
-        var access = await currentUser.RequireAccessAsync(cancellationToken);
-        var lead = await db.Leads.AsNoTracking().VisibleTo(access).FirstOrDefaultAsync(l => l.Id == id, cancellationToken);
-        if (lead is null)
-        {
-            return NotFound();
-        }
-
-        if (!access.CanConvert(lead))
-        {
-            return Forbid();
-        }
-
-        var outcome = await conversions.UndoDealToLeadAsync(access, id, cancellationToken);
-        if (outcome is null)
-        {
-            return NotFound();
-        }
-
-        if (!outcome.Succeeded || outcome.DealId is null)
-        {
-            TempData["FlashError"] = outcome.Reason ?? "The conversion could not be undone.";
-            return Redirect($"/leads/{id}");
-        }
-
-        TempData["Flash"] = "Conversion undone: the deal is back.";
-        return Redirect($"/deals/{outcome.DealId}");
+        var outcome = await conversions.UndoDealToLeadAsync(await currentUser.RequireAccessAsync(cancellationToken), id, cancellationToken);
+        return outcome.ToCommandError("Lead") is { } refusal
+            ? refusal.ToPage(this, () => Redirect($"/leads/{id}"))
+            : Moved("Conversion undone: the deal is back.", outcome!.DealId!.Value);
     }
 
     public async Task<IActionResult> OnPostConvertToDealAsync(Guid id, int? stageId, CancellationToken cancellationToken)
     {
-        var access = await currentUser.RequireAccessAsync(cancellationToken);
-        var lead = await db.Leads.AsNoTracking().VisibleTo(access).FirstOrDefaultAsync(l => l.Id == id, cancellationToken);
-        if (lead is null)
-        {
-            return NotFound();
-        }
-
-        if (!access.CanConvert(lead))
-        {
-            return Forbid();
-        }
-
         int? pipelineId = stageId is { } sid
             ? await db.Stages.Where(s => s.Id == sid).Select(s => (int?)s.PipelineId).FirstOrDefaultAsync(cancellationToken)
             : null;
-        var outcome = await conversions.ConvertLeadToDealAsync(access, id, pipelineId is null ? null : stageId, pipelineId, cancellationToken);
-        if (outcome is null)
-        {
-            return NotFound();
-        }
-
-        if (!outcome.Succeeded || outcome.DealId is null)
-        {
-            TempData["FlashError"] = outcome.Reason ?? "The lead could not be converted.";
-            return Redirect($"/leads/{id}");
-        }
-
-        TempData["Flash"] = "Lead converted to a deal.";
-        return Redirect($"/deals/{outcome.DealId}");
+        var outcome = await conversions.ConvertLeadToDealAsync(await currentUser.RequireAccessAsync(cancellationToken), id, pipelineId is null ? null : stageId, pipelineId, cancellationToken);
+        return outcome.ToCommandError("Lead") is { } refusal
+            ? refusal.ToPage(this, () => Redirect($"/leads/{id}"))
+            : Moved("Lead converted to a deal.", outcome!.DealId!.Value);
     }
 
-    private async Task<IActionResult> SetArchivedAsync(Guid id, bool archived, string? returnUrl, CancellationToken cancellationToken)
+    private RedirectResult Moved(string message, int dealId)
     {
-        var (lead, refusal) = await EditableLeadAsync(id, cancellationToken);
-        if (lead is null)
-        {
-            return refusal!;
-        }
+        TempData["Flash"] = message;
+        return Redirect($"/deals/{dealId}");
+    }
 
-        lead.IsArchived = archived;
-        await db.SaveChangesAsync(cancellationToken);
-        TempData["Flash"] = archived ? $"Lead \"{lead.Title}\" archived." : $"Lead \"{lead.Title}\" moved back to the inbox.";
-        // The archived lead leaves the list it was selected in, so go back to that list without the selection.
-        return returnUrl is not null && returnUrl.StartsWith("/leads?", StringComparison.Ordinal) || returnUrl == "/leads"
+    /// <summary>An archived lead leaves the list it was selected in, so go back to that list without the selection.</summary>
+    private IActionResult AfterArchiving(Guid id, bool archived, string? returnUrl) =>
+        returnUrl is not null && returnUrl.StartsWith("/leads?", StringComparison.Ordinal) || returnUrl == "/leads"
             ? Redirect(archived ? "/leads" : "/leads/archived")
             : returnUrl is not null && returnUrl.StartsWith("/leads/archived", StringComparison.Ordinal)
                 ? Redirect("/leads/archived")
                 : Back(id, returnUrl);
-    }
-
-    private async Task<(Lead? Lead, IActionResult? Refusal)> EditableLeadAsync(Guid id, CancellationToken cancellationToken)
-    {
-        var access = await currentUser.RequireAccessAsync(cancellationToken);
-        var lead = await db.Leads.VisibleTo(access).FirstOrDefaultAsync(l => l.Id == id, cancellationToken);
-        if (lead is null)
-        {
-            return (null, NotFound());
-        }
-
-        return access.CanEdit(lead) ? (lead, null) : (null, Forbid());
-    }
-
-    private async Task<bool> IsVisibleAsync(Guid id, CancellationToken cancellationToken)
-    {
-        UserAccess access = await currentUser.RequireAccessAsync(cancellationToken);
-        return await db.Leads.VisibleTo(access).AnyAsync(l => l.Id == id, cancellationToken);
-    }
 
     private IActionResult Back(Guid id, string? returnUrl) =>
         returnUrl is not null && Url.IsLocalUrl(returnUrl) ? LocalRedirect(returnUrl) : Redirect($"/leads/{id}");

@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace DealToLead.Web.Pages.Leads;
 
 /// <summary>The Leads Inbox (and its archived view): filtered, sorted, paged list beside the selected lead's detail.</summary>
-public class IndexModel(CrmDbContext db, CurrentUser currentUser, TimeProvider clock) : PageModel
+public class IndexModel(CrmDbContext db, CurrentUser currentUser, TimeProvider clock, LeadCommands leads) : PageModel
 {
     public const int PageSize = 50;
 
@@ -100,10 +100,7 @@ public class IndexModel(CrmDbContext db, CurrentUser currentUser, TimeProvider c
 
     private async Task<IActionResult> SetArchivedAsync(List<Guid> ids, bool archived, CancellationToken cancellationToken)
     {
-        var access = await currentUser.RequireAccessAsync(cancellationToken);
-        var now = clock.GetUtcNow();
-        var changed = await db.Leads.EditableBy(access).Where(l => ids.Contains(l.Id) && l.IsArchived != archived)
-            .ExecuteUpdateAsync(s => s.SetProperty(l => l.IsArchived, archived).SetProperty(l => l.UpdatedAt, now).SetProperty(l => l.UpdatedById, access.UserId), cancellationToken);
+        var changed = await leads.SetArchivedAsync(await currentUser.RequireAccessAsync(cancellationToken), ids, archived, cancellationToken);
         var refused = ids.Count - changed;
         TempData["Flash"] = $"{changed} lead(s) {(archived ? "archived" : "unarchived")}."
             + (refused > 0 ? $" {refused} could not be changed (already done, not found, or not yours to change)." : string.Empty);

@@ -1,8 +1,10 @@
+using DealToLead.Core.Conversions;
 using DealToLead.Core.Crm;
 using DealToLead.Core.CustomFields;
 using DealToLead.Core.Data;
 using DealToLead.Core.Leads;
 using DealToLead.Core.Users;
+using DealToLead.Web.Pages.Crm;
 using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.Web.Pages.Leads;
@@ -50,15 +52,17 @@ public sealed class LeadDetailView
         }
 
         var definitions = await db.CustomFields.AsNoTracking().OrderBy(f => f.Entity).ThenBy(f => f.OrderNr).ToListAsync(cancellationToken);
+        var references = await CustomFieldForm.ReferencedNamesAsync(db, definitions,
+            [lead.CustomFields, lead.Person?.CustomFields ?? [], lead.Organization?.CustomFields ?? []], cancellationToken);
         var canConvert = user.CanConvert(lead);
         return new LeadDetailView
         {
             Lead = lead,
             OwnerName = lead.Owner?.DisplayName ?? string.Empty,
             AllLabels = await LeadLabel.AllByName(db).ToListAsync(cancellationToken),
-            DealFields = Values(definitions, CustomFieldEntity.Deal, lead.CustomFields),
-            PersonFields = lead.Person is null ? [] : Values(definitions, CustomFieldEntity.Person, lead.Person.CustomFields),
-            OrganizationFields = lead.Organization is null ? [] : Values(definitions, CustomFieldEntity.Organization, lead.Organization.CustomFields),
+            DealFields = Values(definitions, CustomFieldEntity.Deal, lead.CustomFields, references),
+            PersonFields = lead.Person is null ? [] : Values(definitions, CustomFieldEntity.Person, lead.Person.CustomFields, references),
+            OrganizationFields = lead.Organization is null ? [] : Values(definitions, CustomFieldEntity.Organization, lead.Organization.CustomFields, references),
             UpcomingActivities = await db.Activities.AsNoTracking().Where(a => a.LeadId == id && !a.Done)
                 .OrderBy(a => a.DueDate).ThenBy(a => a.DueTime).ToListAsync(cancellationToken),
             Notes = (await db.Notes.AsNoTracking().Where(n => n.LeadId == id).OrderByDescending(n => n.CreatedAt)
@@ -72,12 +76,12 @@ public sealed class LeadDetailView
                 : [],
             CanEdit = user.CanEdit(lead),
             CanConvert = canConvert,
-            CanUndo = canConvert && lead.CanUndoConversion(clock.GetUtcNow()),
+            CanUndo = ConversionRules.OffersUndo(user, lead, clock.GetUtcNow()),
         };
     }
 
-    private static List<FieldValue> Values(List<CustomFieldDefinition> definitions, CustomFieldEntity entity, Dictionary<string, string> values) =>
+    private static List<FieldValue> Values(List<CustomFieldDefinition> definitions, CustomFieldEntity entity, Dictionary<string, string> values, CustomFieldReferences references) =>
         definitions.Where(d => d.Entity == entity && !d.IsFormula)
-            .Select(d => new FieldValue(d.Name, values.GetValueOrDefault(d.Key)))
+            .Select(d => new FieldValue(d.Name, CustomFieldForm.Display(d, values.GetValueOrDefault(d.Key), references)))
             .ToList();
 }

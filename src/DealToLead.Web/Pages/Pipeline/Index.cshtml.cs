@@ -1,3 +1,4 @@
+using DealToLead.Core.Common;
 using DealToLead.Core.Crm;
 using DealToLead.Core.Data;
 using DealToLead.Core.Users;
@@ -107,34 +108,8 @@ public class IndexModel(CrmDbContext db, CurrentUser currentUser, DealCommands c
     public async Task<IActionResult> OnPostDeleteAsync(int dealId, int? pipelineId) =>
         Outcome(await commands.DeleteAsync(await currentUser.RequireAccessAsync(), dealId), "Deal deleted. It can be restored for 30 days.", pipelineId);
 
-    private IActionResult Outcome(DealCommandResult result, string success, int? pipelineId)
-    {
-        var fromScript = Request.Headers.ContainsKey("X-Board-Request");
-        if (fromScript)
-        {
-            return result.Status switch
-            {
-                DealCommandStatus.Ok => new JsonResult(new { ok = true, message = success }),
-                DealCommandStatus.NotFound => NotFound(),
-                DealCommandStatus.Forbidden => StatusCode(StatusCodes.Status403Forbidden),
-                _ => new JsonResult(new { ok = false, error = result.Error }) { StatusCode = StatusCodes.Status400BadRequest },
-            };
-        }
-
-        switch (result.Status)
-        {
-            case DealCommandStatus.NotFound:
-                return NotFound();
-            case DealCommandStatus.Forbidden:
-                return Forbid();
-            case DealCommandStatus.Invalid:
-                TempData["FlashError"] = result.Error;
-                break;
-            default:
-                TempData["Flash"] = success;
-                break;
-        }
-
-        return RedirectToPage(new { pipelineId = pipelineId ?? result.Deal?.PipelineId });
-    }
+    private IActionResult Outcome(CommandResult<Deal> result, string success, int? pipelineId) =>
+        Request.Headers.ContainsKey("X-Board-Request")
+            ? result.ToJson(success)
+            : result.ToPage(this, success, deal => RedirectToPage(new { pipelineId = pipelineId ?? deal?.PipelineId }));
 }

@@ -103,20 +103,27 @@ public class CustomFieldsModel(CrmDbContext db) : PageModel
             return NotFound();
         }
 
-        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        await db.InTransactionAsync(async ct =>
         {
-            await using var transaction = await db.Database.BeginTransactionAsync();
-            // The values go with the field, so a later field can never pick up stale data under a reused key.
+            // The values go with the field, so a later field can never pick up stale data under a reused key. Leads
+            // carry deal fields, so a deal field's values leave the leads too.
             var key = field.Key;
-            _ = field.Entity switch
+            switch (field.Entity)
             {
-                CustomFieldEntity.Deal => await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE deals SET custom_fields = custom_fields - {key} WHERE jsonb_exists(custom_fields, {key})"),
-                CustomFieldEntity.Person => await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE persons SET custom_fields = custom_fields - {key} WHERE jsonb_exists(custom_fields, {key})"),
-                _ => await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE organizations SET custom_fields = custom_fields - {key} WHERE jsonb_exists(custom_fields, {key})"),
-            };
-            await db.CustomFields.Where(f => f.Id == id).ExecuteDeleteAsync();
-            await transaction.CommitAsync();
-        });
+                case CustomFieldEntity.Deal:
+                    await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE deals SET custom_fields = custom_fields - {key} WHERE jsonb_exists(custom_fields, {key})", ct);
+                    await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE leads SET custom_fields = custom_fields - {key} WHERE jsonb_exists(custom_fields, {key})", ct);
+                    break;
+                case CustomFieldEntity.Person:
+                    await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE persons SET custom_fields = custom_fields - {key} WHERE jsonb_exists(custom_fields, {key})", ct);
+                    break;
+                default:
+                    await db.Database.ExecuteSqlInterpolatedAsync($"UPDATE organizations SET custom_fields = custom_fields - {key} WHERE jsonb_exists(custom_fields, {key})", ct);
+                    break;
+            }
+
+            await db.CustomFields.Where(f => f.Id == id).ExecuteDeleteAsync(ct);
+        }, HttpContext.RequestAborted);
         TempData["Flash"] = $"Field \"{field.Name}\" deleted.";
         return RedirectToPage();
     }

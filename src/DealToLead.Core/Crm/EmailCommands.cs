@@ -1,0 +1,54 @@
+using DealToLead.Core.Common;
+using DealToLead.Core.Data;
+using DealToLead.Core.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace DealToLead.Core.Crm;
+
+/// <summary>Emails attached to deals and leads (an uploaded <c>.eml</c> or an API body); see <see cref="RecordAccess"/>.</summary>
+public sealed class EmailCommands(CrmDbContext db, TimeProvider clock)
+{
+    public const long MaxEmlBytes = 25 * 1024 * 1024;
+
+    public async Task<CommandResult<EmailMessage>> AttachEmlAsync(UserAccess actor, ItemParent parent, Stream eml, CancellationToken cancellationToken = default)
+    {
+        if (parent == default || ItemContacts.RefuseBoth(parent) is not null)
+        {
+            return CommandError.Invalid("An email is attached to one deal or one lead.");
+        }
+
+        if (await RecordAccess.CheckParentAsync(db, actor, parent, toEdit: true, cancellationToken) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var email = await EmlImport.ParseAsync(eml, parent.DealId ?? 0, clock.GetUtcNow(), cancellationToken);
+        if (email is null)
+        {
+            return CommandError.Invalid("That is not an email message (.eml, RFC 822).");
+        }
+
+        (email.DealId, email.LeadId) = (parent.DealId, parent.LeadId);
+        db.Emails.Add(email);
+        await db.SaveChangesAsync(cancellationToken);
+        return email;
+    }
+
+    public async Task<CommandResult<EmailMessage>> DeleteAsync(UserAccess actor, int emailId, CancellationToken cancellationToken = default)
+    {
+        var email = await db.Emails.FirstOrDefaultAsync(e => e.Id == emailId, cancellationToken);
+        if (email is null)
+        {
+            return CommandError.NotFound("Email");
+        }
+
+        if (await RecordAccess.CheckItemAsync(db, actor, email, "Email", cancellationToken) is { } refusal)
+        {
+            return refusal;
+        }
+
+        db.Emails.Remove(email);
+        await db.SaveChangesAsync(cancellationToken);
+        return email;
+    }
+}

@@ -1,0 +1,123 @@
+using DealToLead.Core.Common;
+using DealToLead.Core.Data;
+using DealToLead.Core.Users;
+using Microsoft.EntityFrameworkCore;
+
+namespace DealToLead.Core.Crm;
+
+/// <summary>A note to add or a change to one: a null property means "leave as is".</summary>
+public sealed record NoteChanges
+{
+    public string? Content { get; init; }
+    public ItemParent? Parent { get; init; }
+    public int? PersonId { get; init; }
+    public int? OrganizationId { get; init; }
+}
+
+/// <summary>Notes on deals, leads, persons and organizations, from the pages and the API; see <see cref="RecordAccess"/>.</summary>
+public sealed class NoteCommands(CrmDbContext db, TimeProvider clock)
+{
+    public async Task<CommandResult<Note>> AddAsync(UserAccess actor, NoteChanges input, CancellationToken cancellationToken = default)
+    {
+        var parent = input.Parent ?? default;
+        if (parent == default && input.PersonId is null && input.OrganizationId is null)
+        {
+            return CommandError.Invalid("A note needs a deal, a lead, a person or an organization.");
+        }
+
+        if ((ItemContacts.RefuseBoth(parent) ?? await RecordAccess.CheckParentAsync(db, actor, parent, toEdit: true, cancellationToken)) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var content = HtmlCleaner.Clean(input.Content);
+        if (string.IsNullOrWhiteSpace(content))
+        {
+            return CommandError.Invalid("A note cannot be empty.");
+        }
+
+        if (await ItemContacts.CheckAsync(db, input.PersonId, input.OrganizationId, cancellationToken) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var contacts = input.PersonId is null && input.OrganizationId is null ? await ItemContacts.OfParentAsync(db, parent, cancellationToken) : (input.PersonId, input.OrganizationId);
+        var note = new Note
+        {
+            Content = content,
+            AuthorId = actor.UserId,
+            DealId = parent.DealId,
+            LeadId = parent.LeadId,
+            PersonId = contacts.Item1,
+            OrganizationId = contacts.Item2,
+            CreatedAt = clock.GetUtcNow(),
+        };
+        db.Notes.Add(note);
+        await db.SaveChangesAsync(cancellationToken);
+        return note;
+    }
+
+    public async Task<CommandResult<Note>> UpdateAsync(UserAccess actor, int noteId, NoteChanges changes, CancellationToken cancellationToken = default)
+    {
+        var note = await db.Notes.FirstOrDefaultAsync(x => x.Id == noteId, cancellationToken);
+        if (note is null)
+        {
+            return CommandError.NotFound("Note");
+        }
+
+        if (await RecordAccess.CheckItemAsync(db, actor, note, "Note", cancellationToken) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (changes.Content is not null)
+        {
+            var content = HtmlCleaner.Clean(changes.Content);
+            if (string.IsNullOrWhiteSpace(content))
+            {
+                return CommandError.Invalid("A note cannot be empty.");
+            }
+
+            note.Content = content;
+        }
+
+        if (changes.Parent is { } parent && parent != ItemParent.Of(note))
+        {
+            if (await ItemContacts.RefuseMoveAsync(db, actor, ItemParent.Of(note), parent, cancellationToken) is { } moveRefusal)
+            {
+                return moveRefusal;
+            }
+
+            (note.DealId, note.LeadId, note.MovedFromDealId) = (parent.DealId, parent.LeadId, null);
+        }
+
+        if (await ItemContacts.CheckAsync(db, changes.PersonId, changes.OrganizationId, cancellationToken) is { } invalid)
+        {
+            return invalid;
+        }
+
+        note.PersonId = changes.PersonId ?? note.PersonId;
+        note.OrganizationId = changes.OrganizationId ?? note.OrganizationId;
+        await db.SaveChangesAsync(cancellationToken);
+        return note;
+    }
+
+    public async Task<CommandResult<Note>> DeleteAsync(UserAccess actor, int noteId, CancellationToken cancellationToken = default)
+    {
+        var note = await db.Notes.FirstOrDefaultAsync(x => x.Id == noteId, cancellationToken);
+        if (note is null)
+        {
+            return CommandError.NotFound("Note");
+        }
+
+        if (await RecordAccess.CheckItemAsync(db, actor, note, "Note", cancellationToken) is { } refusal)
+        {
+            return refusal;
+        }
+
+        db.Notes.Remove(note);
+        await db.SaveChangesAsync(cancellationToken);
+        return note;
+    }
+
+}
