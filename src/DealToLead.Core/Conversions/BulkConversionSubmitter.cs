@@ -95,8 +95,11 @@ public sealed class BulkConversionSubmitter(CrmDbContext db, TimeProvider clock,
     {
         var limit = await LimitAsync(cancellationToken);
         var (deals, _, message) = await ResolveAsync(actor, selection, d => d, cancellationToken);
+        var deletedIds = deals.Where(d => d.IsDeleted).Select(d => d.Id).ToList();
+        var converted = deletedIds.Count == 0 ? [] : (await db.Leads.Where(l => l.OriginDealId != null && deletedIds.Contains(l.OriginDealId.Value))
+            .Select(l => l.OriginDealId!.Value).ToListAsync(cancellationToken)).ToHashSet();
         var rejections = deals
-            .Select(d => RejectionReason(actor, d) is { } reason ? new BulkRejection(d.Id, d.Title, reason) : null)
+            .Select(d => ConversionRules.DealToLead(actor, d, converted.Contains(d.Id)) is { } refusal ? new BulkRejection(d.Id, d.Title, refusal.Reason) : null)
             .OfType<BulkRejection>()
             .ToList();
         var rejectedIds = rejections.Select(r => r.DealId).ToHashSet();
@@ -119,16 +122,6 @@ public sealed class BulkConversionSubmitter(CrmDbContext db, TimeProvider clock,
 
         return new BulkConversionSummary(deals.Count, limit, message, rejections, formulaValues);
     }
-
-    /// <summary>
-    /// The same rules the conversion service applies, evaluated for the whole selection at once so the confirm
-    /// dialog can say what will be rejected; the job itself takes each deal's outcome from the service.
-    /// </summary>
-    public static string? RejectionReason(UserAccess actor, Deal deal) =>
-        !actor.CanEdit(deal) ? "You may not edit this deal: it is owned by another user."
-        : deal.IsDeleted ? "This deal is deleted or was already converted to a lead."
-        : deal.Status == DealStatus.Won ? "Won deals cannot be converted to leads."
-        : null;
 
     public static string OverLimitMessage(int matched, int limit) =>
         $"{matched} deals matched, but at most {limit} deals can be converted to leads in one action. Narrow the selection or the filter.";

@@ -355,7 +355,7 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
 
     /// <summary>The lead, locked until the transaction ends, or null when it is gone.</summary>
     private Task<Lead?> LockLeadAsync(Guid leadId, CancellationToken cancellationToken) =>
-        db.Leads.FromSql($"SELECT * FROM leads WHERE id = {leadId} FOR UPDATE").AsNoTracking().FirstOrDefaultAsync(cancellationToken);
+        db.Leads.FromSql($"SELECT *, xmin FROM leads WHERE id = {leadId} FOR UPDATE").AsNoTracking().FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>
     /// An undo that won the race but left the lead archived (it held items of its own) must still win, so a lead

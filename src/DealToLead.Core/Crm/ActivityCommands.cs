@@ -40,12 +40,12 @@ public sealed class ActivityCommands(CrmDbContext db, TimeProvider clock)
         }
 
         var parent = input.Parent ?? default;
-        if ((ItemContacts.RefuseBoth(parent) ?? await RecordAccess.CheckParentAsync(db, actor, parent, toEdit: true, cancellationToken)) is { } refusal)
+        if ((ItemRules.RefuseBoth(parent) ?? await RecordAccess.CheckParentAsync(db, actor, parent, toEdit: true, cancellationToken)) is { } refusal)
         {
             return refusal;
         }
 
-        var contacts = await ItemContacts.OfParentAsync(db, parent, cancellationToken);
+        var contacts = await ItemRules.OfParentAsync(db, parent, cancellationToken);
         var activity = new Activity
         {
             Subject = string.Empty,
@@ -68,20 +68,15 @@ public sealed class ActivityCommands(CrmDbContext db, TimeProvider clock)
 
     public async Task<CommandResult<Activity>> UpdateAsync(UserAccess actor, int activityId, ActivityChanges changes, CancellationToken cancellationToken = default)
     {
-        var activity = await db.Activities.FirstOrDefaultAsync(x => x.Id == activityId, cancellationToken);
+        var (activity, refusal) = await ItemRules.FindEditableAsync<Activity>(db, actor, activityId, "Activity", cancellationToken);
         if (activity is null)
         {
-            return CommandError.NotFound("Activity");
-        }
-
-        if (await RecordAccess.CheckItemAsync(db, actor, activity, "Activity", cancellationToken) is { } refusal)
-        {
-            return refusal;
+            return refusal!;
         }
 
         if (changes.Parent is { } parent && parent != ItemParent.Of(activity))
         {
-            if (await ItemContacts.RefuseMoveAsync(db, actor, ItemParent.Of(activity), parent, cancellationToken) is { } moveRefusal)
+            if (await ItemRules.RefuseMoveAsync(db, actor, ItemParent.Of(activity), parent, cancellationToken) is { } moveRefusal)
             {
                 return moveRefusal;
             }
@@ -108,15 +103,10 @@ public sealed class ActivityCommands(CrmDbContext db, TimeProvider clock)
             return CommandError.Invalid("Choose the new due date.");
         }
 
-        var activity = await db.Activities.FirstOrDefaultAsync(x => x.Id == activityId, cancellationToken);
+        var (activity, refusal) = await ItemRules.FindEditableAsync<Activity>(db, actor, activityId, "Activity", cancellationToken);
         if (activity is null)
         {
-            return CommandError.NotFound("Activity");
-        }
-
-        if (await RecordAccess.CheckItemAsync(db, actor, activity, "Activity", cancellationToken) is { } refusal)
-        {
-            return refusal;
+            return refusal!;
         }
 
         if (activity.Done)
@@ -129,23 +119,8 @@ public sealed class ActivityCommands(CrmDbContext db, TimeProvider clock)
         return activity;
     }
 
-    public async Task<CommandResult<Activity>> DeleteAsync(UserAccess actor, int activityId, CancellationToken cancellationToken = default)
-    {
-        var activity = await db.Activities.FirstOrDefaultAsync(x => x.Id == activityId, cancellationToken);
-        if (activity is null)
-        {
-            return CommandError.NotFound("Activity");
-        }
-
-        if (await RecordAccess.CheckItemAsync(db, actor, activity, "Activity", cancellationToken) is { } refusal)
-        {
-            return refusal;
-        }
-
-        db.Activities.Remove(activity);
-        await db.SaveChangesAsync(cancellationToken);
-        return activity;
-    }
+    public Task<CommandResult<Activity>> DeleteAsync(UserAccess actor, int activityId, CancellationToken cancellationToken = default) =>
+        ItemRules.DeleteAsync<Activity>(db, actor, activityId, "Activity", cancellationToken);
 
 
     private async Task<CommandError?> ApplyAsync(Activity activity, ActivityChanges c, CancellationToken cancellationToken)
@@ -206,7 +181,7 @@ public sealed class ActivityCommands(CrmDbContext db, TimeProvider clock)
             activity.Note = string.IsNullOrWhiteSpace(c.Note) ? null : c.Note.Trim();
         }
 
-        if (await ItemContacts.CheckAsync(db, c.PersonId, c.OrganizationId, cancellationToken) is { } invalid)
+        if (await ItemRules.CheckAsync(db, c.PersonId, c.OrganizationId, cancellationToken) is { } invalid)
         {
             return invalid;
         }
@@ -214,54 +189,5 @@ public sealed class ActivityCommands(CrmDbContext db, TimeProvider clock)
         activity.PersonId = c.PersonId ?? activity.PersonId;
         activity.OrganizationId = c.OrganizationId ?? activity.OrganizationId;
         return null;
-    }
-}
-
-/// <summary>Rules shared by activities, notes and emails about what they are linked to.</summary>
-public static class ItemContacts
-{
-    public static async Task<(int? PersonId, int? OrganizationId)> OfParentAsync(CrmDbContext db, ItemParent parent, CancellationToken cancellationToken) => parent switch
-    {
-        { DealId: { } dealId } => await db.Deals.IgnoreQueryFilters().Where(d => d.Id == dealId).Select(d => new ValueTuple<int?, int?>(d.PersonId, d.OrganizationId)).FirstOrDefaultAsync(cancellationToken),
-        { LeadId: { } leadId } => await db.Leads.Where(l => l.Id == leadId).Select(l => new ValueTuple<int?, int?>(l.PersonId, l.OrganizationId)).FirstOrDefaultAsync(cancellationToken),
-        _ => (null, null),
-    };
-
-    public static async Task<CommandError?> CheckAsync(CrmDbContext db, int? personId, int? organizationId, CancellationToken cancellationToken)
-    {
-        if (personId is { } p && !await db.Persons.AnyAsync(x => x.Id == p, cancellationToken))
-        {
-            return CommandError.Invalid("The person does not exist.");
-        }
-
-        return organizationId is { } o && !await db.Organizations.AnyAsync(x => x.Id == o, cancellationToken)
-            ? CommandError.Invalid("The organization does not exist.")
-            : null;
-    }
-
-    public static CommandError? RefuseBoth(ItemParent parent) => parent is { DealId: not null, LeadId: not null }
-        ? CommandError.Invalid("An item belongs to a deal or to a lead, not both: give deal_id or lead_id.")
-        : null;
-
-    /// <summary>
-    /// An item moves between deals, or between leads, when the user may edit both; it never belongs to a deal and a
-    /// lead at once, and it never crosses between a deal and a lead by hand: that is what conversions do, and undo
-    /// relies on knowing which items a conversion moved.
-    /// </summary>
-    public static async Task<CommandError?> RefuseMoveAsync(CrmDbContext db, UserAccess actor, ItemParent from, ItemParent to, CancellationToken cancellationToken)
-    {
-        if (RefuseBoth(to) is { } both)
-        {
-            return both;
-        }
-
-        if ((from.LeadId is not null && to.DealId is not null) || (from.DealId is not null && to.LeadId is not null))
-        {
-            return CommandError.Invalid(from.LeadId is not null
-                ? "This item belongs to a lead; it cannot be moved to a deal. Convert the lead to a deal to take its items along."
-                : "This item belongs to a deal; it cannot be moved to a lead. Convert the deal to a lead to take its items along.");
-        }
-
-        return await RecordAccess.CheckParentAsync(db, actor, to, toEdit: true, cancellationToken);
     }
 }

@@ -41,7 +41,7 @@ public sealed class ContactCommands(CrmDbContext db)
     {
         if (string.IsNullOrWhiteSpace(input.Name))
         {
-            return CommandError.Invalid("A person needs a name.");
+            return CommandError.Invalid(NameRule);
         }
 
         var person = new Person { Name = string.Empty, OwnerId = actor.UserId };
@@ -93,7 +93,7 @@ public sealed class ContactCommands(CrmDbContext db)
     {
         if (string.IsNullOrWhiteSpace(input.Name))
         {
-            return CommandError.Invalid("An organization needs a name.");
+            return CommandError.Invalid(NameRule);
         }
 
         var organization = new Organization { Name = string.Empty, OwnerId = actor.UserId };
@@ -147,7 +147,7 @@ public sealed class ContactCommands(CrmDbContext db)
 
     private async Task<CommandError?> ApplyAsync(Person person, PersonChanges c, CancellationToken cancellationToken)
     {
-        if (NameError(c.Name, "person") is { } nameError)
+        if (NameError(c.Name) is { } nameError)
         {
             return nameError;
         }
@@ -165,7 +165,7 @@ public sealed class ContactCommands(CrmDbContext db)
 
         if (c.ClearOrganization || c.OrganizationId is not null)
         {
-            if (await ItemContacts.CheckAsync(db, null, c.ClearOrganization ? null : c.OrganizationId, cancellationToken) is { } invalid)
+            if (await ItemRules.CheckAsync(db, null, c.ClearOrganization ? null : c.OrganizationId, cancellationToken) is { } invalid)
             {
                 return invalid;
             }
@@ -184,7 +184,7 @@ public sealed class ContactCommands(CrmDbContext db)
 
     private async Task<CommandError?> ApplyAsync(Organization organization, OrganizationChanges c, CancellationToken cancellationToken)
     {
-        if (NameError(c.Name, "organization") is { } nameError)
+        if (NameError(c.Name) is { } nameError)
         {
             return nameError;
         }
@@ -209,10 +209,10 @@ public sealed class ContactCommands(CrmDbContext db)
         return await ApplyCustomFieldsAsync(organization.CustomFields, CustomFieldEntity.Organization, c.CustomFields, values => organization.CustomFields = values, cancellationToken);
     }
 
-    private static CommandError? NameError(string? name, string what) =>
-        name is not null && (string.IsNullOrWhiteSpace(name) || name.Trim().Length > MaxNameLength)
-            ? CommandError.Invalid($"The {what}'s name must be 1 to {MaxNameLength} characters.")
-            : null;
+    private static readonly string NameRule = $"Name is required (at most {MaxNameLength} characters).";
+
+    private static CommandError? NameError(string? name) =>
+        name is not null && (string.IsNullOrWhiteSpace(name) || name.Trim().Length > MaxNameLength) ? CommandError.Invalid(NameRule) : null;
 
     private async Task<CommandError?> OwnerErrorAsync(int? ownerId, CancellationToken cancellationToken) =>
         ownerId is { } id && !await db.Users.AnyAsync(u => u.Id == id, cancellationToken) ? CommandError.Invalid("The owner does not exist.") : null;

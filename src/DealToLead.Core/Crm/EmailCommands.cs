@@ -12,7 +12,7 @@ public sealed class EmailCommands(CrmDbContext db, TimeProvider clock)
 
     public async Task<CommandResult<EmailMessage>> AttachEmlAsync(UserAccess actor, ItemParent parent, Stream eml, CancellationToken cancellationToken = default)
     {
-        if (parent == default || ItemContacts.RefuseBoth(parent) is not null)
+        if (parent == default || ItemRules.RefuseBoth(parent) is not null)
         {
             return CommandError.Invalid("An email is attached to one deal or one lead.");
         }
@@ -34,21 +34,6 @@ public sealed class EmailCommands(CrmDbContext db, TimeProvider clock)
         return email;
     }
 
-    public async Task<CommandResult<EmailMessage>> DeleteAsync(UserAccess actor, int emailId, CancellationToken cancellationToken = default)
-    {
-        var email = await db.Emails.FirstOrDefaultAsync(e => e.Id == emailId, cancellationToken);
-        if (email is null)
-        {
-            return CommandError.NotFound("Email");
-        }
-
-        if (await RecordAccess.CheckItemAsync(db, actor, email, "Email", cancellationToken) is { } refusal)
-        {
-            return refusal;
-        }
-
-        db.Emails.Remove(email);
-        await db.SaveChangesAsync(cancellationToken);
-        return email;
-    }
+    public Task<CommandResult<EmailMessage>> DeleteAsync(UserAccess actor, int emailId, CancellationToken cancellationToken = default) =>
+        ItemRules.DeleteAsync<EmailMessage>(db, actor, emailId, "Email", cancellationToken);
 }

@@ -25,7 +25,7 @@ public sealed class NoteCommands(CrmDbContext db, TimeProvider clock)
             return CommandError.Invalid("A note needs a deal, a lead, a person or an organization.");
         }
 
-        if ((ItemContacts.RefuseBoth(parent) ?? await RecordAccess.CheckParentAsync(db, actor, parent, toEdit: true, cancellationToken)) is { } refusal)
+        if ((ItemRules.RefuseBoth(parent) ?? await RecordAccess.CheckParentAsync(db, actor, parent, toEdit: true, cancellationToken)) is { } refusal)
         {
             return refusal;
         }
@@ -36,12 +36,12 @@ public sealed class NoteCommands(CrmDbContext db, TimeProvider clock)
             return CommandError.Invalid("A note cannot be empty.");
         }
 
-        if (await ItemContacts.CheckAsync(db, input.PersonId, input.OrganizationId, cancellationToken) is { } invalid)
+        if (await ItemRules.CheckAsync(db, input.PersonId, input.OrganizationId, cancellationToken) is { } invalid)
         {
             return invalid;
         }
 
-        var contacts = input.PersonId is null && input.OrganizationId is null ? await ItemContacts.OfParentAsync(db, parent, cancellationToken) : (input.PersonId, input.OrganizationId);
+        var contacts = input.PersonId is null && input.OrganizationId is null ? await ItemRules.OfParentAsync(db, parent, cancellationToken) : (input.PersonId, input.OrganizationId);
         var note = new Note
         {
             Content = content,
@@ -59,15 +59,10 @@ public sealed class NoteCommands(CrmDbContext db, TimeProvider clock)
 
     public async Task<CommandResult<Note>> UpdateAsync(UserAccess actor, int noteId, NoteChanges changes, CancellationToken cancellationToken = default)
     {
-        var note = await db.Notes.FirstOrDefaultAsync(x => x.Id == noteId, cancellationToken);
+        var (note, refusal) = await ItemRules.FindEditableAsync<Note>(db, actor, noteId, "Note", cancellationToken);
         if (note is null)
         {
-            return CommandError.NotFound("Note");
-        }
-
-        if (await RecordAccess.CheckItemAsync(db, actor, note, "Note", cancellationToken) is { } refusal)
-        {
-            return refusal;
+            return refusal!;
         }
 
         if (changes.Content is not null)
@@ -83,7 +78,7 @@ public sealed class NoteCommands(CrmDbContext db, TimeProvider clock)
 
         if (changes.Parent is { } parent && parent != ItemParent.Of(note))
         {
-            if (await ItemContacts.RefuseMoveAsync(db, actor, ItemParent.Of(note), parent, cancellationToken) is { } moveRefusal)
+            if (await ItemRules.RefuseMoveAsync(db, actor, ItemParent.Of(note), parent, cancellationToken) is { } moveRefusal)
             {
                 return moveRefusal;
             }
@@ -91,7 +86,7 @@ public sealed class NoteCommands(CrmDbContext db, TimeProvider clock)
             (note.DealId, note.LeadId, note.MovedFromDealId) = (parent.DealId, parent.LeadId, null);
         }
 
-        if (await ItemContacts.CheckAsync(db, changes.PersonId, changes.OrganizationId, cancellationToken) is { } invalid)
+        if (await ItemRules.CheckAsync(db, changes.PersonId, changes.OrganizationId, cancellationToken) is { } invalid)
         {
             return invalid;
         }
@@ -102,22 +97,7 @@ public sealed class NoteCommands(CrmDbContext db, TimeProvider clock)
         return note;
     }
 
-    public async Task<CommandResult<Note>> DeleteAsync(UserAccess actor, int noteId, CancellationToken cancellationToken = default)
-    {
-        var note = await db.Notes.FirstOrDefaultAsync(x => x.Id == noteId, cancellationToken);
-        if (note is null)
-        {
-            return CommandError.NotFound("Note");
-        }
-
-        if (await RecordAccess.CheckItemAsync(db, actor, note, "Note", cancellationToken) is { } refusal)
-        {
-            return refusal;
-        }
-
-        db.Notes.Remove(note);
-        await db.SaveChangesAsync(cancellationToken);
-        return note;
-    }
+    public Task<CommandResult<Note>> DeleteAsync(UserAccess actor, int noteId, CancellationToken cancellationToken = default) =>
+        ItemRules.DeleteAsync<Note>(db, actor, noteId, "Note", cancellationToken);
 
 }

@@ -138,7 +138,7 @@ public sealed class LeadCommands(CrmDbContext db, TimeProvider clock)
 
         if (c.ClearPerson || c.PersonId is not null)
         {
-            if (await ItemContacts.CheckAsync(db, c.ClearPerson ? null : c.PersonId, null, cancellationToken) is { } invalid)
+            if (await ItemRules.CheckAsync(db, c.ClearPerson ? null : c.PersonId, null, cancellationToken) is { } invalid)
             {
                 return invalid;
             }
@@ -148,7 +148,7 @@ public sealed class LeadCommands(CrmDbContext db, TimeProvider clock)
 
         if (c.ClearOrganization || c.OrganizationId is not null)
         {
-            if (await ItemContacts.CheckAsync(db, null, c.ClearOrganization ? null : c.OrganizationId, cancellationToken) is { } invalid)
+            if (await ItemRules.CheckAsync(db, null, c.ClearOrganization ? null : c.OrganizationId, cancellationToken) is { } invalid)
             {
                 return invalid;
             }

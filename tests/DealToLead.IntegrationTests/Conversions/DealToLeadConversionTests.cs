@@ -27,12 +27,13 @@ public class DealToLeadConversionTests(DealToLeadApp app) : ConversionTestBase(a
     [Fact]
     public async Task The_lead_gets_the_deal_fields_the_converter_as_owner_and_source_Deal()
     {
-        var deal = await CreateDealAsync(DemoUsers.Manager, b => b.WithCustomField("seats", "25"));
+        // The manager may edit, and so convert, the rep's deal: the converter, not the deal's owner, owns the lead.
+        var deal = await CreateDealAsync(DemoUsers.Rep, b => b.WithCustomField("seats", "25"));
 
-        var outcome = await ConvertAsync(DemoUsers.Rep, deal.Id);
+        var outcome = await ConvertAsync(DemoUsers.Manager, deal.Id);
 
         var lead = await App.WithDbAsync(db => db.Leads.SingleAsync(l => l.Id == outcome!.LeadId));
-        var repId = await App.UserIdAsync(DemoUsers.Rep);
+        var repId = await App.UserIdAsync(DemoUsers.Manager);
         lead.Should().BeEquivalentTo(new
         {
             deal.Title,

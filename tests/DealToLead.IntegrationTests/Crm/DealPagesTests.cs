@@ -273,7 +273,7 @@ public partial class DealPagesTests(DealToLeadApp app) : AppTest(app)
     public async Task Convert_to_lead_entry_points_show_only_with_the_permission()
     {
         var world = await App.CreateWorldAsync();
-        var id = await App.AddDealAsync(world, await App.UserIdAsync(DemoUsers.Restricted), "Restricted's deal");
+        var id = await App.AddDealAsync(world, await App.UserIdAsync(DemoUsers.Rep), "Rep's deal");
         var rep = await App.SignInAsync(DemoUsers.Rep);
         var restricted = await App.SignInAsync(DemoUsers.Restricted);
 

@@ -1,12 +1,14 @@
+using DealToLead.Core.Conversions;
 using DealToLead.Core.Crm;
 using DealToLead.Core.Data;
 using DealToLead.Core.Leads;
+using DealToLead.Core.Users;
 using DealToLead.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.IntegrationTests.Leads;
 
-/// <summary>Builds a lead for a test; <see cref="ConvertedFromDeal"/> makes one as the conversion leaves it (soft-deleted deal, log entry).</summary>
+/// <summary>Builds a lead for a test; <see cref="ConvertedFromDeal"/> has the real conversion service make it from a deal.</summary>
 public sealed class LeadBuilder(int ownerId)
 {
     private string _title = "Office chairs";
@@ -33,43 +35,46 @@ public sealed class LeadBuilder(int ownerId)
 
     public async Task<Lead> BuildAsync(CrmDbContext db)
     {
-        Deal? deal = null;
         if (_convertedFromDeal)
         {
-            deal = await new DealBuilder(ownerId).Titled(_title).WithWorld(upcoming: 2, done: 1, notes: 1, emails: 1, invoices: 0, history: 0).BuildAsync(db);
-            deal.DeletedAt = DateTimeOffset.UtcNow;
-            deal.DeletedById = ownerId;
-            await db.SaveChangesAsync();
+            return await ConvertAsync(db);
         }
 
-        var person = _person ?? deal?.Person ?? new Person { Name = "Bo Berg", Emails = ["bo@berg.example"] };
         var lead = new Lead
         {
             Title = _title,
             Source = _source,
             OwnerId = ownerId,
             CreatorId = ownerId,
-            Person = person,
-            OrganizationId = deal?.OrganizationId,
+            Person = _person ?? new Person { Name = "Bo Berg", Emails = ["bo@berg.example"] },
             Visibility = _visibility,
             IsArchived = _archived,
             WasSeen = _seen,
-            OriginDealId = deal?.Id,
             ValueAmount = _value,
             ValueCurrency = _value is null ? null : "EUR",
             LabelIds = [.. _labels],
             CreatedAt = _createdAt ?? default,
         };
         db.Leads.Add(lead);
-        if (deal is not null)
-        {
-            db.LeadLog.Add(new LeadLogEntry { LeadId = lead.Id, At = DateTimeOffset.UtcNow, UserId = ownerId, Kind = LeadLogKind.ConvertedFromDeal, DealId = deal.Id });
-            await db.SaveChangesAsync();
-            await db.Activities.Where(a => a.DealId == deal.Id && !a.Done).ExecuteUpdateAsync(s => s.SetProperty(a => a.LeadId, lead.Id).SetProperty(a => a.DealId, (int?)null).SetProperty(a => a.MovedFromDealId, deal.Id));
-            await db.Notes.Where(n => n.DealId == deal.Id).ExecuteUpdateAsync(s => s.SetProperty(n => n.LeadId, lead.Id).SetProperty(n => n.DealId, (int?)null).SetProperty(n => n.MovedFromDealId, deal.Id));
-            await db.Emails.Where(e => e.DealId == deal.Id).ExecuteUpdateAsync(s => s.SetProperty(e => e.LeadId, lead.Id).SetProperty(e => e.DealId, (int?)null).SetProperty(e => e.MovedFromDealId, deal.Id));
-        }
+        await db.SaveChangesAsync();
+        return lead;
+    }
 
+    /// <summary>A lead as a real conversion makes it (the conversion service, so with its conversion row), then the builder's own choices.</summary>
+    private async Task<Lead> ConvertAsync(CrmDbContext db)
+    {
+        var deal = new DealBuilder(ownerId).Titled(_title).WithWorld(upcoming: 2, done: 1, notes: 1, emails: 1, invoices: 0, history: 0);
+        var built = await (_visibility == Visibility.OwnerOnly ? deal.Private() : deal).BuildAsync(db);
+        var owner = await UserAccess.LoadAsync(db, ownerId);
+        var outcome = await new DealConversionService(db, TimeProvider.System).ConvertDealToLeadAsync(owner!, built.Id);
+        var leadId = outcome!.LeadId ?? throw new InvalidOperationException($"The conversion was refused: {outcome.Reason}");
+        var lead = await db.Leads.SingleAsync(l => l.Id == leadId);
+        lead.IsArchived = _archived;
+        lead.WasSeen = _seen;
+        lead.LabelIds = [.. _labels];
+        lead.CreatedAt = _createdAt ?? lead.CreatedAt;
+        (lead.ValueAmount, lead.ValueCurrency) = _value is null ? (lead.ValueAmount, lead.ValueCurrency) : (_value, "EUR");
+        lead.Person = _person ?? lead.Person;
         await db.SaveChangesAsync();
         return lead;
     }

@@ -30,7 +30,7 @@ public class AdminApiTests(DealToLeadApp app) : AppTest(app)
         var restricted = list.Single(s => s.GetProperty("name").GetString() == DemoUsers.RestrictedSetName);
         var detail = (await GetJsonAsync(api, $"/api/v1/permissionSets/{restricted.GetProperty("id").GetInt32()}")).GetProperty("data");
 
-        list.Select(s => s.GetProperty("name").GetString()).Should().Equal("Regular user (default)", DemoUsers.RestrictedSetName);
+        list.Select(s => s.GetProperty("name").GetString()).Should().Equal("Regular user (default)", "Manager", DemoUsers.RestrictedSetName);
         list[0].GetProperty("contents").EnumerateArray().Select(p => p.GetString()).Should().Contain("convert_deals_to_leads");
         restricted.GetProperty("contents").EnumerateArray().Select(p => p.GetString()).Should().NotContain("convert_deals_to_leads");
         restricted.GetProperty("assignment_count").GetInt32().Should().Be(1);

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using DealToLead.Core.Common;
+using DealToLead.Core.Crm;
 using DealToLead.Core.Data;
 using DealToLead.Web.Auth;
 using Microsoft.AspNetCore.Authorization;
@@ -17,9 +18,15 @@ public class ConversionModel(CrmDbContext db) : PageModel
     [Display(Name = "Most deals converted in one bulk action")]
     public int BulkConversionLimit { get; set; }
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) =>
-        BulkConversionLimit = await db.CompanySettings.Select(s => (int?)s.BulkConversionLimit).FirstOrDefaultAsync(cancellationToken)
-            ?? CompanySettings.DefaultBulkConversionLimit;
+    [BindProperty]
+    [Display(Name = "Default visibility of new deals and leads")]
+    public Visibility DefaultVisibility { get; set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        var settings = await db.CompanySettings.AsNoTracking().FirstOrDefaultAsync(cancellationToken) ?? new CompanySettings();
+        (BulkConversionLimit, DefaultVisibility) = (settings.BulkConversionLimit, settings.DefaultVisibility);
+    }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
@@ -36,8 +43,10 @@ public class ConversionModel(CrmDbContext db) : PageModel
         }
 
         settings.BulkConversionLimit = BulkConversionLimit;
+        settings.DefaultVisibility = DefaultVisibility;
         await db.SaveChangesAsync(cancellationToken);
-        TempData["Flash"] = $"Up to {BulkConversionLimit} deals can now be converted to leads in one action.";
+        TempData["Flash"] = $"Saved. Up to {BulkConversionLimit} deals can be converted to leads in one action; new deals and leads are visible to "
+            + (DefaultVisibility == Visibility.OwnerOnly ? "their owner only." : "the entire company.");
         return RedirectToPage();
     }
 }
