@@ -5,6 +5,7 @@ using DealToLead.Core.CustomFields;
 using DealToLead.Core.Data;
 using DealToLead.Core.Leads;
 using DealToLead.Web.Auth;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.Web.Api;
@@ -12,13 +13,11 @@ namespace DealToLead.Web.Api;
 /// <summary>Pipedrive v1 leads, lead labels and lead sources.</summary>
 public static class LeadsApi
 {
-    private const int MaxLimit = 500;
-
     public static RouteGroupBuilder MapLeadsApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/v1/leads", (HttpRequest request, CurrentUser user, CrmDbContext db, CancellationToken ct) => ListAsync(request, archived: false, user, db, ct))
+        api.MapGet("/v1/leads", ([AsParameters] LeadListQuery query, CurrentUser user, CrmDbContext db, CancellationToken ct) => ListAsync(query, archived: false, user, db, ct))
             .WithName("GetLeads").WithSummary("Non-archived leads, paged with limit/start.");
-        api.MapGet("/v1/leads/archived", (HttpRequest request, CurrentUser user, CrmDbContext db, CancellationToken ct) => ListAsync(request, archived: true, user, db, ct))
+        api.MapGet("/v1/leads/archived", ([AsParameters] LeadListQuery query, CurrentUser user, CrmDbContext db, CancellationToken ct) => ListAsync(query, archived: true, user, db, ct))
             .WithName("GetArchivedLeads").WithSummary("Archived leads, paged with limit/start.");
         api.MapGet("/v1/leads/{id}", GetAsync).WithName("GetLead");
         api.MapPost("/v1/leads", CreateAsync).WithName("AddLead");
@@ -57,40 +56,33 @@ public static class LeadsApi
         UpdateTime,
     }
 
-    private static async Task<IResult> ListAsync(HttpRequest request, bool archived, CurrentUser currentUser, CrmDbContext db, CancellationToken ct)
+    public sealed record LeadListQuery(
+        int? Start,
+        int? Limit,
+        string? Sort,
+        [property: FromQuery(Name = "owner_id")] int? OwnerId,
+        [property: FromQuery(Name = "person_id")] int? PersonId,
+        [property: FromQuery(Name = "organization_id")] int? OrganizationId,
+        [property: FromQuery(Name = "source_name")] string? SourceName);
+
+    private static async Task<IResult> ListAsync(LeadListQuery q, bool archived, CurrentUser currentUser, CrmDbContext db, CancellationToken ct)
     {
-        var access = await currentUser.RequireAccessAsync(ct);
-        var q = request.Query;
-        if (!TryInt(q["limit"], 100, out var limit) || limit < 1 || limit > MaxLimit)
+        if (!Paging.TryCreate(q.Start, q.Limit, out var paging, out var pagingError))
         {
-            return ApiResults.BadRequest($"limit must be a whole number from 1 to {MaxLimit}.");
-        }
-
-        if (!TryInt(q["start"], 0, out var start) || start < 0)
-        {
-            return ApiResults.BadRequest("start must be a whole number of at least 0.");
-        }
-
-        if (!TryOptionalInt(q["owner_id"], out var ownerId) || !TryOptionalInt(q["person_id"], out var personId) || !TryOptionalInt(q["organization_id"], out var organizationId))
-        {
-            return ApiResults.BadRequest("owner_id, person_id and organization_id must be whole numbers.");
+            return pagingError!;
         }
 
         LeadSource? source = null;
-        if (!string.IsNullOrEmpty(q["source_name"]))
+        if (!string.IsNullOrEmpty(q.SourceName) && (source = LeadSources.FromName(q.SourceName)) is null)
         {
-            source = LeadSources.FromName(q["source_name"]);
-            if (source is null)
-            {
-                return ApiResults.BadRequest($"Unknown source_name. Use one of: {string.Join(", ", Enum.GetValues<LeadSource>().Select(s => s.Name()))}.");
-            }
+            return ApiResults.BadRequest($"Unknown source_name. Use one of: {string.Join(", ", Enum.GetValues<LeadSource>().Select(s => s.Name()))}.");
         }
 
         var sortField = LeadApiSort.AddTime;
         var descending = true;
-        if (!string.IsNullOrWhiteSpace(q["sort"]))
+        if (!string.IsNullOrWhiteSpace(q.Sort))
         {
-            var parts = q["sort"].ToString().Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var parts = q.Sort.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
             if (parts.Length is < 1 or > 2 || !SortFields.TryGetValue(parts[0], out sortField)
                 || (parts.Length == 2 && !parts[1].Equals("ASC", StringComparison.OrdinalIgnoreCase) && !parts[1].Equals("DESC", StringComparison.OrdinalIgnoreCase)))
             {
@@ -100,17 +92,10 @@ public static class LeadsApi
             descending = parts.Length == 2 && parts[1].Equals("DESC", StringComparison.OrdinalIgnoreCase);
         }
 
-        var filter = new LeadListFilter { Archived = archived, Source = source, OwnerId = ownerId, PersonId = personId, OrganizationId = organizationId };
-        var query = Sort(filter.Apply(db.Leads.AsNoTracking(), access), sortField, descending);
-        // One row more than asked tells whether there is a next page without a COUNT.
-        var leads = await query.Skip(start).Take(limit + 1).ToListAsync(ct);
-        var more = leads.Count > limit;
-        leads = leads.Take(limit).ToList();
-        var data = await ToDtosAsync(db, leads, ct);
-        return ApiResults.Ok(data, new
-        {
-            pagination = new { start, limit, more_items_in_collection = more, next_start = more ? start + limit : (int?)null },
-        });
+        var filter = new LeadListFilter { Archived = archived, Source = source, OwnerId = q.OwnerId, PersonId = q.PersonId, OrganizationId = q.OrganizationId };
+        var query = Sort(filter.Apply(db.Leads.AsNoTracking(), await currentUser.RequireAccessAsync(ct)), sortField, descending);
+        var leads = await query.Skip(paging.Start).Take(paging.Limit + 1).ToListAsync(ct);
+        return paging.Page(await ToDtosAsync(db, leads, ct));
     }
 
     private static IQueryable<Lead> Sort(IQueryable<Lead> leads, LeadApiSort sort, bool descending)
@@ -450,33 +435,5 @@ public static class LeadsApi
         {
             return null;
         }
-    }
-
-    private static bool TryInt(string? text, int fallback, out int value)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            value = fallback;
-            return true;
-        }
-
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
-    }
-
-    private static bool TryOptionalInt(string? text, out int? value)
-    {
-        value = null;
-        if (string.IsNullOrEmpty(text))
-        {
-            return true;
-        }
-
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
-        {
-            return false;
-        }
-
-        value = parsed;
-        return true;
     }
 }

@@ -35,28 +35,12 @@ public static class CrmData
 
     public static async Task<int> AddDealAsync(this DealToLeadApp app, CrmWorld world, int ownerId, string title = "Big deal", int stageIndex = 0,
         Visibility visibility = Visibility.EntireCompany, DateTimeOffset? deletedAt = null, decimal value = 1000m, int? probability = null,
-        Dictionary<string, string>? customFields = null) =>
-        await app.WithDbAsync(async db =>
-        {
-            var deal = new Deal
-            {
-                Title = title,
-                ValueAmount = value,
-                Probability = probability,
-                OwnerId = ownerId,
-                PersonId = world.PersonId,
-                OrganizationId = world.OrganizationId,
-                PipelineId = world.SalesId,
-                StageId = world.SalesStages[stageIndex],
-                Visibility = visibility,
-                DeletedAt = deletedAt,
-                DeletedById = deletedAt is null ? null : ownerId,
-                CustomFields = customFields ?? [],
-            };
-            db.Deals.Add(deal);
-            await db.SaveChangesAsync();
-            return deal.Id;
-        });
+        Dictionary<string, string>? customFields = null)
+    {
+        var builder = new DealBuilder(ownerId).Titled(title).InStage(world.SalesId, world.SalesStages[stageIndex]).For(world.PersonId, world.OrganizationId)
+            .Worth(value).WithProbability(probability).DeletedAt(deletedAt).WithCustomFields(customFields ?? []);
+        return (await app.WithDbAsync((visibility == Visibility.OwnerOnly ? builder.Private() : builder).BuildAsync)).Id;
+    }
 
     public static Task<Deal?> FindDealAsync(this DealToLeadApp app, int id) =>
         app.WithDbAsync(db => db.Deals.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(d => d.Id == id));

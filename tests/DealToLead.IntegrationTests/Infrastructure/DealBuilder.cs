@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.IntegrationTests.Infrastructure;
 
-/// <summary>Builds a deal with its world (contacts, activities, notes, emails, invoices, history) for a test.</summary>
+/// <summary>The one deal builder of the tests: a deal with its world (contacts, activities, notes, emails, invoices, history).</summary>
 public sealed class DealBuilder(int ownerId)
 {
     private string _title = "Website redesign";
@@ -18,11 +18,23 @@ public sealed class DealBuilder(int ownerId)
     private int _invoices;
     private int _history;
     private readonly Dictionary<string, string> _customFields = [];
+    private (int PipelineId, int StageId)? _stage;
+    private (int? PersonId, int? OrganizationId)? _contacts;
+    private decimal _value = 12_000m;
+    private string _currency = "SEK";
+    private int? _probability = 40;
+    private DateTimeOffset? _deletedAt;
 
     public DealBuilder Titled(string title) { _title = title; return this; }
     public DealBuilder WithStatus(DealStatus status) { _status = status; return this; }
     public DealBuilder Private() { _visibility = Visibility.OwnerOnly; return this; }
     public DealBuilder WithCustomField(string key, string value) { _customFields[key] = value; return this; }
+    public DealBuilder WithCustomFields(IReadOnlyDictionary<string, string> values) { foreach (var (k, v) in values) { _customFields[k] = v; } return this; }
+    public DealBuilder InStage(int pipelineId, int stageId) { _stage = (pipelineId, stageId); return this; }
+    public DealBuilder For(int? personId, int? organizationId) { _contacts = (personId, organizationId); return this; }
+    public DealBuilder Worth(decimal value, string currency = "EUR") { (_value, _currency) = (value, currency); return this; }
+    public DealBuilder WithProbability(int? probability) { _probability = probability; return this; }
+    public DealBuilder DeletedAt(DateTimeOffset? at) { _deletedAt = at; return this; }
 
     public DealBuilder WithWorld(int upcoming = 3, int done = 5, int notes = 4, int emails = 6, int invoices = 2, int history = 3)
     {
@@ -32,27 +44,35 @@ public sealed class DealBuilder(int ownerId)
 
     public async Task<Deal> BuildAsync(CrmDbContext db)
     {
-        var stage = await db.Stages.OrderBy(s => s.Id).FirstOrDefaultAsync() ?? await CreatePipelineAsync(db);
-        var organization = new Organization { Name = "Acme AB", Address = "Storgatan 1, Stockholm" };
-        var person = new Person { Name = "Alva Andersson", Emails = ["alva@acme.example"], Organization = organization };
+        var (pipelineId, stageId) = _stage ?? await FirstStageAsync(db);
         var deal = new Deal
         {
             Title = _title,
-            ValueAmount = 12_000m,
-            ValueCurrency = "SEK",
+            ValueAmount = _value,
+            ValueCurrency = _currency,
             ExpectedCloseDate = new DateOnly(2027, 3, 31),
-            Probability = 40,
+            Probability = _probability,
             Status = _status,
             LostReason = _status == DealStatus.Lost ? "No budget" : null,
             OwnerId = ownerId,
-            Person = person,
-            Organization = organization,
-            PipelineId = stage.PipelineId,
-            StageId = stage.Id,
+            PipelineId = pipelineId,
+            StageId = stageId,
             Visibility = _visibility,
             Labels = ["Hot"],
             CustomFields = new Dictionary<string, string>(_customFields),
+            DeletedAt = _deletedAt,
+            DeletedById = _deletedAt is null ? null : ownerId,
         };
+        if (_contacts is var (personId, organizationId))
+        {
+            (deal.PersonId, deal.OrganizationId) = (personId, organizationId);
+        }
+        else
+        {
+            deal.Organization = new Organization { Name = "Acme AB", Address = "Storgatan 1, Stockholm" };
+            deal.Person = new Person { Name = "Alva Andersson", Emails = ["alva@acme.example"], Organization = deal.Organization };
+        }
+
         db.Deals.Add(deal);
         await db.SaveChangesAsync();
 
@@ -97,6 +117,12 @@ public sealed class DealBuilder(int ownerId)
         db.CustomFields.Add(field);
         await db.SaveChangesAsync();
         return field;
+    }
+
+    private static async Task<(int PipelineId, int StageId)> FirstStageAsync(CrmDbContext db)
+    {
+        var stage = await db.Stages.OrderBy(s => s.Id).FirstOrDefaultAsync() ?? await CreatePipelineAsync(db);
+        return (stage.PipelineId, stage.Id);
     }
 
     private static async Task<Stage> CreatePipelineAsync(CrmDbContext db)

@@ -17,34 +17,8 @@ namespace DealToLead.IntegrationTests.Permissions;
 public static partial class PermissionTestKit
 {
     /// <summary>An open deal owned by <paramref name="owner"/>, visible to the entire company (so only permissions can refuse others).</summary>
-    public static Task<int> CreateDealAsync(this DealToLeadApp app, DemoUser owner, string title = "Test deal") =>
-        app.WithDbAsync(async db =>
-        {
-            var ownerId = await db.Users.Where(u => u.Email == owner.Email).Select(u => u.Id).SingleAsync();
-            var pipeline = await db.Pipelines.Include(p => p.Stages).FirstOrDefaultAsync();
-            if (pipeline is null)
-            {
-                pipeline = new Pipeline { Name = "Sales", IsDefault = true, Stages = [new Stage { Name = "Qualified", OrderNr = 1 }] };
-                db.Pipelines.Add(pipeline);
-                await db.SaveChangesAsync();
-            }
-
-            var organization = new Organization { Name = $"{title} Ltd" };
-            db.Organizations.Add(organization);
-            var deal = new Deal
-            {
-                Title = title,
-                Organization = organization,
-                ValueAmount = 1000,
-                OwnerId = ownerId,
-                PipelineId = pipeline.Id,
-                StageId = pipeline.Stages[0].Id,
-                Visibility = Visibility.EntireCompany,
-            };
-            db.Deals.Add(deal);
-            await db.SaveChangesAsync();
-            return deal.Id;
-        });
+    public static async Task<int> CreateDealAsync(this DealToLeadApp app, DemoUser owner, string title = "Test deal") =>
+        (await app.WithDbAsync(new DealBuilder(await app.UserIdAsync(owner)).Titled(title).Worth(1000).BuildAsync)).Id;
 
     public static async Task<UserAccess> AccessAsync(this DealToLeadApp app, DemoUser user)
     {
