@@ -160,6 +160,7 @@ public static class WebSetup
         app.UseSerilogRequestLogging();
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseMiddleware<StorableInput>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
