@@ -84,6 +84,11 @@ public static class ContactsApi
             return ApiResults.BadRequest("Send the person as a JSON object.");
         }
 
+        if (request.Emails?.Contains(null!) == true || request.Phones?.Contains(null!) == true)
+        {
+            return ApiResults.BadRequest("emails and phones must be lists of {\"value\": …} objects, without null.");
+        }
+
         Person? person;
         if (id is null)
         {

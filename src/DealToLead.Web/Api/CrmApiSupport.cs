@@ -60,9 +60,13 @@ public static class CrmApiSupport
                 case JsonValueKind.String:
                     values[key] = element.GetString() ?? string.Empty;
                     break;
-                case JsonValueKind.Number:
-                    values[key] = element.GetDecimal().ToString(CultureInfo.InvariantCulture);
+                case JsonValueKind.Number when element.TryGetDecimal(out var number):
+                    values[key] = number.ToString(CultureInfo.InvariantCulture);
                     break;
+                case JsonValueKind.Number:
+                    // 1e29 is a valid JSON number but beyond .NET's decimal, which every custom field number goes through.
+                    error = $"Custom field '{key}' is a number outside the range that can be stored (at most 28 digits, ±7.9e28).";
+                    return false;
                 case JsonValueKind.Array when element.EnumerateArray().All(e => e.ValueKind is JsonValueKind.String or JsonValueKind.Number):
                     values[key] = string.Join(',', element.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString() : e.GetRawText()));
                     break;

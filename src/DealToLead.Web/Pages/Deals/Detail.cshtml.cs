@@ -176,7 +176,7 @@ public class DetailModel(CrmDbContext db, CurrentUser currentUser, DealCommands 
             return refusal!;
         }
 
-        if (eml is null || eml.Length == 0 || eml.Length > 25 * 1024 * 1024)
+        if (eml is null || eml.Length == 0 || eml.Length > EmlImport.MaxBytes)
         {
             TempData["FlashError"] = "Choose an .eml file (up to 25 MB).";
             return RedirectToPage(new { id });
