@@ -101,6 +101,12 @@ public sealed class StorableInput(RequestDelegate next)
     {
         if (request.HasFormContentType)
         {
+            var urlEncoded = request.ContentType!.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
+            if (urlEncoded)
+            {
+                request.EnableBuffering();
+            }
+
             IFormCollection form;
             try
             {
@@ -108,8 +114,10 @@ public sealed class StorableInput(RequestDelegate next)
             }
             catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
             {
-                // ASP.NET Core itself refuses a form with a NUL ("The form value contains invalid characters."), without naming it.
-                return (StatusCodes.Status400BadRequest, $"The form could not be read: {e.Message}");
+                // ASP.NET Core refuses a form with a NUL ("The form value contains invalid characters.") without naming
+                // the field; the raw body says which.
+                return (urlEncoded ? await FindNulFieldAsync(request, cancellationToken) : null)
+                    ?? (StatusCodes.Status400BadRequest, $"The form could not be read: {e.Message}");
             }
 
             foreach (var (name, values) in form)
@@ -133,6 +141,25 @@ public sealed class StorableInput(RequestDelegate next)
         }
 
         return IsJson(request.ContentType) ? await CheckJsonAsync(request, cancellationToken) : null;
+    }
+
+    private static async Task<(int Status, string Message)?> FindNulFieldAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        request.Body.Position = 0;
+        using var reader = new StreamReader(request.Body, Encoding.UTF8, leaveOpen: true);
+        var body = await reader.ReadToEndAsync(cancellationToken);
+        foreach (var pair in body.Split('&'))
+        {
+            var parts = pair.Split('=', 2);
+            var name = Uri.UnescapeDataString(parts[0].Replace('+', ' '));
+            var value = parts.Length > 1 ? Uri.UnescapeDataString(parts[1].Replace('+', ' ')) : string.Empty;
+            if (Refusal($"Form field '{Printable(name)}'", Unstorable(name) ?? Unstorable(value)) is { } refusal)
+            {
+                return refusal;
+            }
+        }
+
+        return null;
     }
 
     private static bool IsJson(string? contentType) =>

@@ -2,6 +2,8 @@ using System.Net;
 using System.Text;
 using DealToLead.Infrastructure.Seeding;
 using DealToLead.IntegrationTests.Infrastructure;
+using DealToLead.Web;
+using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.IntegrationTests.Reliability;
@@ -68,7 +70,7 @@ public sealed class StorableInputTests(DealToLeadApp app) : AppTest(app)
     }
 
     [Fact]
-    public async Task A_nul_in_a_form_field_is_a_400_page_and_saves_nothing()
+    public async Task A_nul_in_a_form_field_is_a_400_page_naming_the_field_and_saves_nothing()
     {
         var browser = await App.SignInAsync(DemoUsers.Rep);
         var before = await RowCountAsync();
@@ -76,8 +78,24 @@ public sealed class StorableInputTests(DealToLeadApp app) : AppTest(app)
         using var response = await browser.PostFormAsync("/persons/new", new Dictionary<string, string> { ["Name"] = "a\0b" });
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
-        (await response.Content.ReadAsStringAsync()).Should().Contain("The form value contains invalid characters");
+        (await response.Content.ReadAsStringAsync()).Should().Contain("Form field &#39;Name&#39; contains a NUL character");
         (await RowCountAsync()).Should().Be(before);
+    }
+
+    [Fact]
+    public async Task A_nul_in_a_route_value_is_a_400_naming_it_before_the_endpoint_runs()
+    {
+        // Kestrel refuses a NUL in the path itself; a route value made some other way must still not pass.
+        var context = new DefaultHttpContext { RequestServices = App.Services, Request = { Path = "/api/v1/leads/x" }, Response = { Body = new MemoryStream() } };
+        context.Request.RouteValues["id"] = "a\0b";
+        var reached = false;
+
+        await new StorableInput(_ => { reached = true; return Task.CompletedTask; }).InvokeAsync(context);
+
+        reached.Should().BeFalse();
+        context.Response.StatusCode.Should().Be(StatusCodes.Status400BadRequest);
+        context.Response.Body.Position = 0;
+        (await new StreamReader(context.Response.Body).ReadToEndAsync()).Should().Contain("Route value 'id' contains a NUL character");
     }
 
     private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
