@@ -17,6 +17,7 @@ public static class DependencyInjection
     {
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AuditingInterceptor>();
+        services.AddSingleton<UnprepareFailedCommands>();
         services.AddSingleton(provider => CreateDataSource(ConnectionString(provider.GetRequiredService<IConfiguration>())));
         // Pooled, so a request does not build the context's internal services anew (docs/decisions/0008); hence a
         // singleton interceptor and no scoped dependencies in the options.
@@ -25,7 +26,7 @@ public static class DependencyInjection
                 .MigrationsAssembly(typeof(DependencyInjection).Assembly.GetName().Name)
                 .EnableRetryOnFailure(maxRetryCount: 3, maxRetryDelay: TimeSpan.FromSeconds(2), errorCodesToAdd: null))
             .UseSnakeCaseNamingConvention()
-            .AddInterceptors(provider.GetRequiredService<AuditingInterceptor>())
+            .AddInterceptors(provider.GetRequiredService<AuditingInterceptor>(), provider.GetRequiredService<UnprepareFailedCommands>())
             .AddInterceptors(provider.GetServices<IInterceptor>()));
 
         services.AddScoped<Core.Conversions.DealConversionService>();

@@ -160,6 +160,7 @@ public static class WebSetup
         app.UseSerilogRequestLogging();
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseMiddleware<StorableInput>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -209,6 +210,11 @@ public static class WebSetup
     /// </summary>
     internal static (int Status, string Heading, string Message) Classify(Exception? exception) => exception switch
     {
+        // Kestrel's own refusals while a body is read (over its size limit, a broken chunked body): the client's.
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+            (StatusCodes.Status413PayloadTooLarge, "Too large", "The request body is larger than the server accepts."),
+        BadHttpRequestException =>
+            (StatusCodes.Status400BadRequest, "Invalid request", "The request could not be read."),
         DbUpdateConcurrencyException =>
             (StatusCodes.Status409Conflict, "Changed by someone else", "Someone else changed or deleted this record at the same moment. Reload it and try again."),
         DbUpdateException { InnerException: PostgresException { SqlState: var state } } when state.StartsWith("23", StringComparison.Ordinal) =>

@@ -53,9 +53,11 @@ public sealed class BulkConversionSubmitter(CrmDbContext db, TimeProvider clock,
 {
     public const string NoPermissionMessage = "You do not have permission to convert deals to leads.";
 
+    public const string NotFoundReason = "Deal not found: no deal has this id, or you may not see it.";
+
     public async Task<BulkSubmission> SubmitAsync(UserAccess actor, BulkSelection selection, CancellationToken cancellationToken = default)
     {
-        var (deals, refusal, message) = await ResolveAsync(actor, selection, IdAndTitle, cancellationToken);
+        var (deals, missing, refusal, message) = await ResolveAsync(actor, selection, IdAndTitle, cancellationToken);
         if (refusal is not null)
         {
             return new BulkSubmission(null, refusal, message);
@@ -66,25 +68,28 @@ public sealed class BulkConversionSubmitter(CrmDbContext db, TimeProvider clock,
             Id = Guid.CreateVersion7(),
             RequestedById = actor.UserId,
             Status = BulkJobStatus.Queued,
-            FilterDescription = selection.Filter is { } filter ? $"Filter: {filter.Describe()}" : $"{deals.Count} selected deals",
-            Total = deals.Count,
+            FilterDescription = selection.Filter is { } filter ? $"Filter: {filter.Describe()}" : $"{deals.Count + missing.Count} selected deals",
+            Total = deals.Count + missing.Count,
+            // Ids that match no visible deal are outcomes from the start, so the job reports each of them.
+            Processed = missing.Count,
             CreatedAt = clock.GetUtcNow(),
         };
-        var dealIds = deals.Select(d => d.Id).ToArray();
-        var titles = deals.Select(d => d.Title).ToArray();
+        var dealIds = deals.Select(d => d.Id).Concat(missing).ToArray();
+        var titles = deals.Select(d => (string?)d.Title).Concat(missing.Select(_ => (string?)null)).ToArray();
         // Chosen now so that a resumed job asks the conversion service for the same conversion, which answers with
         // the first outcome instead of converting the deal twice.
-        var conversionIds = deals.Select(_ => Guid.CreateVersion7()).ToArray();
-        var pending = BulkItemOutcome.Pending.ToString();
+        var conversionIds = deals.Select(_ => (Guid?)Guid.CreateVersion7()).Concat(missing.Select(_ => (Guid?)null)).ToArray();
+        var outcomes = deals.Select(_ => BulkItemOutcome.Pending.ToString()).Concat(missing.Select(_ => BulkItemOutcome.Rejected.ToString())).ToArray();
+        var reasons = deals.Select(_ => (string?)null).Concat(missing.Select(_ => (string?)NotFoundReason)).ToArray();
         await db.InTransactionAsync(async ct =>
         {
             db.BulkConversionJobs.Add(job);
             await db.SaveChangesAsync(ct);
             // One statement for the items: tracking 10,000 of them in EF added 57 MB to the benchmark's peak memory.
             await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO bulk_conversion_job_items (job_id, position, deal_id, deal_title, outcome, conversion_id)
-                SELECT {job.Id}, i.position - 1, i.deal_id, i.title, {pending}, i.conversion_id
-                FROM unnest({dealIds}, {titles}, {conversionIds}) WITH ORDINALITY AS i(deal_id, title, conversion_id, position)
+                INSERT INTO bulk_conversion_job_items (job_id, position, deal_id, deal_title, outcome, conversion_id, reason)
+                SELECT {job.Id}, i.position - 1, i.deal_id, i.title, i.outcome, i.conversion_id, i.reason
+                FROM unnest({dealIds}, {titles}, {conversionIds}, {outcomes}, {reasons}) WITH ORDINALITY AS i(deal_id, title, conversion_id, outcome, reason, position)
                 """, ct);
         }, cancellationToken);
         signal.Notify();
@@ -94,7 +99,7 @@ public sealed class BulkConversionSubmitter(CrmDbContext db, TimeProvider clock,
     public async Task<BulkConversionSummary> SummarizeAsync(UserAccess actor, BulkSelection selection, CancellationToken cancellationToken = default)
     {
         var limit = await LimitAsync(cancellationToken);
-        var (deals, _, message) = await ResolveAsync(actor, selection, d => d, cancellationToken);
+        var (deals, _, _, message) = await ResolveAsync(actor, selection, d => d, cancellationToken);
         var deletedIds = deals.Where(d => d.IsDeleted).Select(d => d.Id).ToList();
         var converted = deletedIds.Count == 0 ? [] : (await db.Leads.Where(l => l.OriginDealId != null && deletedIds.Contains(l.OriginDealId.Value))
             .Select(l => l.OriginDealId!.Value).ToListAsync(cancellationToken)).ToHashSet();
@@ -130,15 +135,21 @@ public sealed class BulkConversionSubmitter(CrmDbContext db, TimeProvider clock,
     // added 18 MB to the benchmark's peak working set.
     private static readonly Expression<Func<Deal, Deal>> IdAndTitle = d => new Deal { Id = d.Id, Title = d.Title };
 
-    private async Task<(List<Deal> Deals, BulkRefusal? Refusal, string? Message)> ResolveAsync(
+    /// <summary>
+    /// The deals selected, and the ids asked for that match no deal the actor may see. The limit counts every
+    /// distinct id asked for, found or not.
+    /// </summary>
+    private async Task<(List<Deal> Deals, List<int> Missing, BulkRefusal? Refusal, string? Message)> ResolveAsync(
         UserAccess actor, BulkSelection selection, Expression<Func<Deal, Deal>> columns, CancellationToken cancellationToken)
     {
         if (!actor.Has(Permission.ConvertDealsToLeads))
         {
-            return ([], BulkRefusal.NoPermission, NoPermissionMessage);
+            return ([], [], BulkRefusal.NoPermission, NoPermissionMessage);
         }
 
+        var limit = await LimitAsync(cancellationToken);
         List<Deal> deals;
+        List<int> missing = [];
         if (selection.Filter is { } filter)
         {
             deals = await filter.Apply(db.Deals.AsNoTracking(), actor).OrderBy(d => d.Id).Select(columns).ToListAsync(cancellationToken);
@@ -146,23 +157,28 @@ public sealed class BulkConversionSubmitter(CrmDbContext db, TimeProvider clock,
         else
         {
             var ids = (selection.DealIds ?? []).Distinct().ToList();
+            if (ids.Count > limit)
+            {
+                return ([], [], BulkRefusal.OverLimit, OverLimitMessage(ids.Count, limit));
+            }
+
             // Deleted deals stay in a selection so the user learns why they were not converted.
             var found = await db.Deals.AsNoTracking().IgnoreQueryFilters().VisibleTo(actor)
                 .Where(d => ids.Contains(d.Id))
                 .Select(columns)
                 .ToDictionaryAsync(d => d.Id, cancellationToken);
             deals = ids.Where(found.ContainsKey).Select(id => found[id]).ToList();
+            missing = ids.Where(id => !found.ContainsKey(id)).ToList();
         }
 
         if (deals.Count == 0)
         {
-            return (deals, BulkRefusal.NothingSelected, "No deals were selected, or none of them can be found.");
+            return (deals, missing, BulkRefusal.NothingSelected, "No deals were selected, or none of them can be found.");
         }
 
-        var limit = await LimitAsync(cancellationToken);
         return deals.Count > limit
-            ? (deals, BulkRefusal.OverLimit, OverLimitMessage(deals.Count, limit))
-            : (deals, null, null);
+            ? (deals, missing, BulkRefusal.OverLimit, OverLimitMessage(deals.Count, limit))
+            : (deals, missing, null, null);
     }
 
     private async Task<int> LimitAsync(CancellationToken cancellationToken) =>

@@ -8,8 +8,6 @@ namespace DealToLead.Core.Crm;
 /// <summary>Emails attached to deals and leads (an uploaded <c>.eml</c> or an API body); see <see cref="RecordAccess"/>.</summary>
 public sealed class EmailCommands(CrmDbContext db, TimeProvider clock)
 {
-    public const long MaxEmlBytes = 25 * 1024 * 1024;
-
     public async Task<CommandResult<EmailMessage>> AttachEmlAsync(UserAccess actor, ItemParent parent, Stream eml, CancellationToken cancellationToken = default)
     {
         if (parent == default || ItemRules.RefuseBoth(parent) is not null)

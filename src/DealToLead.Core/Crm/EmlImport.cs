@@ -5,6 +5,11 @@ namespace DealToLead.Core.Crm;
 /// <summary>Turns a raw RFC 822 message (an uploaded <c>.eml</c> or an API body) into an email on a deal.</summary>
 public static class EmlImport
 {
+    /// <summary>The largest message accepted, by the upload form and the API alike.</summary>
+    public const int MaxBytes = 25 * 1024 * 1024;
+
+    public static string TooLargeMessage => $"The message is larger than {MaxBytes / (1024 * 1024)} MB, the most an .eml may be.";
+
     public static async Task<EmailMessage?> ParseAsync(Stream eml, int dealId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         MimeMessage message;

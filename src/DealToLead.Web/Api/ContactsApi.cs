@@ -111,7 +111,12 @@ public static class ContactsApi
             return false;
         }
 
-        // Pipedrive's emails and phones are objects; a null entry is nothing to store.
+        if (r.Emails?.Contains(null) == true || r.Phones?.Contains(null) == true)
+        {
+            error = "emails and phones must be lists of {\"value\": …} objects, without null.";
+            return false;
+        }
+
         changes = new PersonChanges
         {
             Name = r.Name,

@@ -67,9 +67,14 @@ public static class CrmApiSupport
             case JsonValueKind.String:
                 value = element.GetString() ?? string.Empty;
                 return true;
-            case JsonValueKind.Number:
-                value = element.GetRawText();
+            case JsonValueKind.Number when element.TryGetDecimal(out var number):
+                value = number.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return true;
+            case JsonValueKind.Number:
+                // 1e29 is a valid JSON number but beyond .NET's decimal, which every custom field number goes through.
+                value = string.Empty;
+                error = $"Custom field '{key}' is a number outside the range that can be stored (at most 28 digits, ±7.9e28).";
+                return false;
             case JsonValueKind.Array when element.EnumerateArray().All(e => e.ValueKind is JsonValueKind.String or JsonValueKind.Number):
                 value = string.Join(',', element.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString() : e.GetRawText()));
                 return true;

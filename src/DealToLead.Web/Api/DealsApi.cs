@@ -149,8 +149,25 @@ public static class DealsApi
 
     private static async Task<IResult> AddMailMessage(int id, HttpRequest request, CurrentUser currentUser, EmailCommands commands, CancellationToken ct)
     {
+        if (request.ContentLength > EmlImport.MaxBytes)
+        {
+            return ApiResults.Error(StatusCodes.Status413PayloadTooLarge, EmlImport.TooLargeMessage);
+        }
+
         using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, ct);
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            // Without a Content-Length the body is counted as it arrives.
+            if (buffer.Length + read > EmlImport.MaxBytes)
+            {
+                return ApiResults.Error(StatusCodes.Status413PayloadTooLarge, EmlImport.TooLargeMessage);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
         if (buffer.Length == 0)
         {
             return ApiResults.BadRequest("Send the raw .eml message as the request body.");

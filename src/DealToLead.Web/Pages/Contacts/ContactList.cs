@@ -9,6 +9,9 @@ public sealed record ContactListQuery(string Path, string? Search, bool Descendi
 
     public int Skip => (PageNumber - 1) * PageSize;
 
+    /// <summary>With the total known; a page number past the end (even one whose offset overflows) opens the last page.</summary>
+    public ContactListQuery WithTotal(int total) => this with { Total = total, PageNumber = Math.Min(PageNumber, Math.Max(1, (int)Math.Ceiling(total / (double)PageSize))) };
+
     public int Pages => Math.Max(1, (int)Math.Ceiling(Total / (double)PageSize));
 
     public string? SearchPattern => string.IsNullOrWhiteSpace(Search)

@@ -24,11 +24,11 @@ public class PersonsModel(CrmDbContext db, CurrentUser currentUser) : PageModel
             persons = persons.Where(p => EF.Functions.ILike(p.Name, pattern) || p.Emails.Any(e => EF.Functions.ILike(e, pattern)));
         }
 
-        List = list with { Total = await persons.CountAsync(cancellationToken) };
+        List = list.WithTotal(await persons.CountAsync(cancellationToken));
         // Counted in the same statement as the rows: the page costs the same queries for 50 rows as for one.
         var visibleDeals = db.Deals.VisibleTo(access);
         var ordered = list.Descending ? persons.OrderByDescending(p => p.Name) : persons.OrderBy(p => p.Name);
-        Rows = await ordered.ThenBy(p => p.Id).Skip(list.Skip).Take(ContactListQuery.PageSize)
+        Rows = await ordered.ThenBy(p => p.Id).Skip(List.Skip).Take(ContactListQuery.PageSize)
             .Select(p => new PersonRow(p.Id, p.Name, p.OrganizationId, p.Organization != null ? p.Organization.Name : null, p.Emails, p.Phones,
                 visibleDeals.Count(d => d.PersonId == p.Id && d.Status == DealStatus.Open)))
             .ToListAsync(cancellationToken);

@@ -101,9 +101,9 @@ public class DetailModel(CrmDbContext db, CurrentUser currentUser, DealCommands 
 
     public async Task<IActionResult> OnPostUploadEmailAsync(int id, IFormFile? eml)
     {
-        if (eml is null || eml.Length == 0 || eml.Length > EmailCommands.MaxEmlBytes)
+        if (eml is null || eml.Length == 0 || eml.Length > EmlImport.MaxBytes)
         {
-            TempData["FlashError"] = $"Choose an .eml file (up to {EmailCommands.MaxEmlBytes / 1024 / 1024} MB).";
+            TempData["FlashError"] = $"Choose an .eml file (up to {EmlImport.MaxBytes / 1024 / 1024} MB).";
             return RedirectToPage(new { id });
         }
 

@@ -38,6 +38,8 @@ public class IndexModel(CrmDbContext db, CurrentUser currentUser, DealCommands c
 
         var query = filter.Apply(db.Deals.AsNoTracking(), Access);
         Total = await query.CountAsync();
+        // Past the end, even where the offset would overflow, is the last page.
+        PageNumber = Math.Min(PageNumber, Math.Max(1, (int)Math.Ceiling(Total / (double)PageSize)));
         IOrderedQueryable<Deal> ordered = (Sort, Descending) switch
         {
             ("title", false) => query.OrderBy(d => d.Title),
