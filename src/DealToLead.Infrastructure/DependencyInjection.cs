@@ -25,7 +25,7 @@ public static class DependencyInjection
                 .MigrationsAssembly(typeof(DependencyInjection).Assembly.GetName().Name)
                 .EnableRetryOnFailure(maxRetryCount: 3, maxRetryDelay: TimeSpan.FromSeconds(2), errorCodesToAdd: null))
             .UseSnakeCaseNamingConvention()
-            .AddInterceptors(provider.GetRequiredService<AuditingInterceptor>())
+            .AddInterceptors(provider.GetRequiredService<AuditingInterceptor>(), StoredHtmlInterceptor.Instance)
             .AddInterceptors(provider.GetServices<IInterceptor>()));
 
         services.AddScoped<Core.Conversions.DealConversionService>();

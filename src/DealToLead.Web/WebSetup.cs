@@ -3,6 +3,7 @@ using DealToLead.Core.Data;
 using DealToLead.Core.Users;
 using DealToLead.Web.Api;
 using DealToLead.Web.Auth;
+using DealToLead.Web.Emails;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
@@ -168,6 +169,7 @@ public static class WebSetup
         app.MapOpenApi().AllowAnonymous();
         app.MapRazorPages();
         app.MapDealToLeadApi();
+        app.MapEmailFrame();
         return app;
     }
 

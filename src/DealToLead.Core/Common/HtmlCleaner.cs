@@ -26,7 +26,10 @@ public static class HtmlCleaner
     /// </summary>
     public const int MaxEmailHtmlLength = 250_000;
 
-    private static readonly HtmlSanitizer Sanitizer = CreateSanitizer();
+    private static readonly HtmlSanitizer Sanitizer = CreateSanitizer(images: false);
+
+    // Emails keep their images: the sandboxed frame they are shown in loads only data: images unless the reader asks.
+    private static readonly HtmlSanitizer EmailSanitizer = CreateSanitizer(images: true);
 
     // Strings this class produced: saving them again does not sanitize them twice.
     private static readonly ConditionalWeakTable<string, object> Produced = [];
@@ -48,8 +51,17 @@ public static class HtmlCleaner
     public static string? NoteRefusal(string? html) => string.IsNullOrEmpty(html) ? null : Refusal(html, MaxNoteLength);
 
     /// <summary>An email's HTML part to store, or null when it is too deep or too long to keep as HTML (the text part is shown).</summary>
-    public static string? CleanEmailHtml(string? html) =>
-        string.IsNullOrEmpty(html) || Refusal(html, MaxEmailHtmlLength) is not null ? null : Clean(html);
+    public static string? CleanEmailHtml(string? html)
+    {
+        if (string.IsNullOrEmpty(html) || Refusal(html, MaxEmailHtmlLength) is not null)
+        {
+            return null;
+        }
+
+        var clean = EmailSanitizer.Sanitize(html);
+        Produced.AddOrUpdate(clean, Produced);
+        return clean;
+    }
 
     public static bool IsAlreadyClean(string? html) => string.IsNullOrEmpty(html) || Produced.TryGetValue(html, out _);
 
@@ -91,7 +103,7 @@ public static class HtmlCleaner
 
     private static string AsParagraph(string text) => text.Length == 0 ? string.Empty : $"<p>{WebUtility.HtmlEncode(text)}</p>";
 
-    private static HtmlSanitizer CreateSanitizer()
+    private static HtmlSanitizer CreateSanitizer(bool images)
     {
         var sanitizer = new HtmlSanitizer(new HtmlSanitizerOptions
         {
@@ -123,9 +135,26 @@ public static class HtmlCleaner
                 "text-indent", "text-transform", "vertical-align", "white-space", "width", "word-break", "word-spacing", "word-wrap",
             },
             AllowedSchemes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "http", "https", "mailto" },
-            UriAttributes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "href" },
+            UriAttributes = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "href", "src" },
             AllowedAtRules = new HashSet<AngleSharp.Css.Dom.CssRuleType>(),
         });
+        if (images)
+        {
+            sanitizer.AllowedTags.Add("img");
+            sanitizer.AllowedAttributes.UnionWith(["src", "alt"]);
+            sanitizer.AllowedSchemes.UnionWith(["data", "cid"]);
+            sanitizer.FilterUrl += (_, e) =>
+            {
+                // data: and cid: are for inline images only, never for links.
+                var scheme = e.OriginalUrl.TrimStart();
+                if (!string.Equals(e.Tag.TagName, "img", StringComparison.OrdinalIgnoreCase)
+                    && (scheme.StartsWith("data:", StringComparison.OrdinalIgnoreCase) || scheme.StartsWith("cid:", StringComparison.OrdinalIgnoreCase)))
+                {
+                    e.SanitizedUrl = null;
+                }
+            };
+        }
+
         sanitizer.PostProcessNode += (_, e) =>
         {
             // Belt and braces for the style allow-list: no declaration may fetch anything.

@@ -21,7 +21,7 @@ public sealed record ActivityRequest(string? Subject, string? Type, DateOnly? Du
 
 public sealed record NoteDto(int Id, string Content, int? DealId, Guid? LeadId, int? PersonId, int? OrgId, int UserId, DateTimeOffset AddTime)
 {
-    public static NoteDto From(Note n) => new(n.Id, HtmlCleaner.Clean(n.Content), n.DealId, n.LeadId, n.PersonId, n.OrganizationId, n.AuthorId, n.CreatedAt);
+    public static NoteDto From(Note n) => new(n.Id, n.Content, n.DealId, n.LeadId, n.PersonId, n.OrganizationId, n.AuthorId, n.CreatedAt);
 }
 
 public sealed record NoteRequest(string? Content, int? DealId, int? PersonId, int? OrgId);
@@ -296,6 +296,11 @@ public static class ActivitiesAndNotesApi
             return ApiResults.BadRequest("Send the note as a JSON object.");
         }
 
+        if (HtmlCleaner.NoteRefusal(request.Content) is { } tooComplex)
+        {
+            return ApiResults.BadRequest($"content: {tooComplex}");
+        }
+
         var access = await currentUser.RequireAccessAsync(ct);
         var content = HtmlCleaner.Clean(request.Content);
         if (string.IsNullOrWhiteSpace(content))
@@ -350,6 +355,11 @@ public static class ActivitiesAndNotesApi
 
         if (request.Content is not null)
         {
+            if (HtmlCleaner.NoteRefusal(request.Content) is { } tooComplex)
+            {
+                return ApiResults.BadRequest($"content: {tooComplex}");
+            }
+
             var content = HtmlCleaner.Clean(request.Content);
             if (string.IsNullOrWhiteSpace(content))
             {

@@ -155,6 +155,12 @@ public class DetailModel(CrmDbContext db, CurrentUser currentUser, DealCommands 
             return refusal!;
         }
 
+        if (HtmlCleaner.NoteRefusal(content) is { } tooComplex)
+        {
+            TempData["FlashError"] = $"The note was not added. {tooComplex}";
+            return RedirectToPage(new { id });
+        }
+
         var clean = HtmlCleaner.Clean(content);
         if (string.IsNullOrWhiteSpace(clean))
         {

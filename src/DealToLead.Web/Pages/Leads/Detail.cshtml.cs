@@ -119,6 +119,12 @@ public class DetailModel(CrmDbContext db, CurrentUser currentUser, TimeProvider 
             return NotFound();
         }
 
+        if (HtmlCleaner.NoteRefusal(content) is { } tooComplex)
+        {
+            TempData["FlashError"] = $"The note was not added. {tooComplex}";
+            return Back(id, returnUrl);
+        }
+
         var clean = HtmlCleaner.Clean(content);
         if (string.IsNullOrWhiteSpace(clean))
         {
