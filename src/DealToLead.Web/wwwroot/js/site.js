@@ -15,3 +15,10 @@ document.addEventListener("click", (event) => {
         closer.closest("dialog")?.close();
     }
 });
+
+// A select that shows another view as soon as it changes (the Content-Security-Policy allows no inline handlers).
+document.addEventListener("change", (event) => {
+    if (event.target.matches("select[data-submit-on-change]")) {
+        event.target.form?.submit();
+    }
+});
