@@ -79,8 +79,6 @@ public static class WebSetup
             options.Cookie.Name = "dealtolead.auth";
             options.Cookie.HttpOnly = true;
             options.Cookie.SameSite = SameSiteMode.Lax;
-            // Secure whenever the request came over TLS, including through a known proxy (UseForwardedHeaders).
-            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             options.SlidingExpiration = true;
             options.ExpireTimeSpan = TimeSpan.FromDays(7);
             options.Events.OnRedirectToAccessDenied = context =>
@@ -127,7 +125,8 @@ public static class WebSetup
             .SetApplicationName("DealToLead")
             .PersistKeysToDbContext<CrmDbContext>();
         DataProtectionCertificate.AddTo(services);
-        services.AddAntiforgery(options => options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
+        // Every cookie (sign-in, antiforgery, TempData) is Secure when the request came over TLS, directly or through a known proxy.
+        services.Configure<CookiePolicyOptions>(options => options.Secure = CookieSecurePolicy.SameAsRequest);
         services.AddOptions<ForwardedHeadersOptions>().Configure<IConfiguration>(ConfigureForwardedHeaders);
         services.AddSingleton<ApiTokenFailures>();
 
@@ -181,6 +180,7 @@ public static class WebSetup
         }
 
         app.UseForwardedHeaders();
+        app.UseCookiePolicy();
         app.UseSecurityHeaders();
         app.UseExceptionHandler(errorApp => errorApp.Run(HandleUnhandledException));
         app.UseWhen(context => !IsApiRequest(context.Request), pages => pages.UseStatusCodePagesWithReExecute("/Error", "?statusCode={0}"));

@@ -28,10 +28,19 @@ public sealed class ProductionApp : DealToLeadApp
         Settings["ForwardedHeaders:KnownProxies"] = ProxyAddress;
     }
 
-    /// <summary>A client whose requests reach the app through the proxy, which terminated TLS for crm.example.test.</summary>
+    /// <summary>
+    /// A client whose requests reach the app through the proxy, which terminated TLS for crm.example.test. One that
+    /// keeps cookies addresses https://, as a browser in front of the proxy does: a cookie jar sends Secure cookies
+    /// only there.
+    /// </summary>
     public HttpClient ThroughProxy(bool handleCookies = false)
     {
-        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = handleCookies, BaseAddress = new Uri("http://crm.example.test") });
+        var client = CreateClient(new WebApplicationFactoryClientOptions
+        {
+            AllowAutoRedirect = false,
+            HandleCookies = handleCookies,
+            BaseAddress = new Uri(handleCookies ? "https://crm.example.test" : "http://crm.example.test"),
+        });
         client.DefaultRequestHeaders.Add(TestClientAddress.Header, ProxyAddress);
         client.DefaultRequestHeaders.Add("X-Forwarded-Proto", "https");
         client.DefaultRequestHeaders.Add("X-Forwarded-For", "198.51.100.10");

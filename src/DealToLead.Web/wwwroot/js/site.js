@@ -22,3 +22,11 @@ document.addEventListener("change", (event) => {
         event.target.form?.submit();
     }
 });
+
+// A form that asks before it posts (a destructive action).
+document.addEventListener("submit", (event) => {
+    const form = event.target.closest("form[data-confirm]");
+    if (form && !window.confirm(form.dataset.confirm)) {
+        event.preventDefault();
+    }
+});
