@@ -33,6 +33,7 @@ public static class HtmlCleaner
 
     // Strings this class produced: saving them again does not sanitize them twice.
     private static readonly ConditionalWeakTable<string, object> Produced = [];
+    private static readonly object Mark = new();
 
     /// <summary>The sanitized form of <paramref name="html"/>; HTML too deep or too long is reduced to escaped text.</summary>
     public static string Clean(string? html)
@@ -43,7 +44,7 @@ public static class HtmlCleaner
         }
 
         var clean = Refusal(html, MaxEmailHtmlLength) is null ? Sanitizer.Sanitize(html) : AsParagraph(ToText(html));
-        Produced.AddOrUpdate(clean, Produced);
+        Produced.AddOrUpdate(clean, Mark);
         return clean;
     }
 
@@ -59,7 +60,7 @@ public static class HtmlCleaner
         }
 
         var clean = EmailSanitizer.Sanitize(html);
-        Produced.AddOrUpdate(clean, Produced);
+        Produced.AddOrUpdate(clean, Mark);
         return clean;
     }
 
