@@ -135,4 +135,30 @@ public class HostileHtmlBrowserTests(BrowserApp app) : BrowserTest(app)
 
             page.Url.Should().EndWith($"/deals/{deal.Id}", "the frame navigated, not the page");
         });
+
+    [Fact]
+    public Task A_page_of_another_origin_cannot_frame_a_signed_in_page() =>
+        RunAsync(nameof(A_page_of_another_origin_cannot_frame_a_signed_in_page), async page =>
+        {
+            var repId = await App.UserIdAsync(DemoUsers.Rep);
+            var deal = await App.WithDbAsync(new DealBuilder(repId).Titled("Framed deal").WithWorld(upcoming: 0, done: 0, notes: 0, emails: 0).BuildAsync);
+            await SignInAsync(page, DemoUsers.Rep);
+            // Same site as the app (another port on its host), so the browser sends the sign-in cookie along.
+            const string attacker = "http://127.0.0.1:57001";
+            string[] framed = ["/pipeline", "/deals", "/leads", "/persons", $"/deals/{deal.Id}", "/settings/profile"];
+            await page.Context.RouteAsync($"{attacker}/**", route => route.FulfillAsync(new()
+            {
+                ContentType = "text/html",
+                Body = string.Concat(framed.Select(path => $"<iframe src=\"{App.BaseUrl}{path}\" width=\"400\" height=\"300\"></iframe>")),
+            }));
+
+            await page.GotoAsync($"{attacker}/");
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+
+            for (var i = 0; i < framed.Length; i++)
+            {
+                var frame = page.Locator("iframe").Nth(i).ContentFrame;
+                (await frame.GetByTestId("signed-in-user").CountAsync()).Should().Be(0, $"{framed[i]} must not render inside another origin's page");
+            }
+        });
 }
