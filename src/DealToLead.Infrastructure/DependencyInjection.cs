@@ -26,7 +26,7 @@ public static class DependencyInjection
                 .MigrationsAssembly(typeof(DependencyInjection).Assembly.GetName().Name)
                 .EnableRetryOnFailure(maxRetryCount: 3, maxRetryDelay: TimeSpan.FromSeconds(2), errorCodesToAdd: null))
             .UseSnakeCaseNamingConvention()
-            .AddInterceptors(provider.GetRequiredService<AuditingInterceptor>(), provider.GetRequiredService<UnprepareFailedCommands>())
+            .AddInterceptors(provider.GetRequiredService<AuditingInterceptor>(), provider.GetRequiredService<UnprepareFailedCommands>(), StoredHtmlInterceptor.Instance)
             .AddInterceptors(provider.GetServices<IInterceptor>()));
 
         services.AddScoped<Core.Conversions.DealConversionService>();

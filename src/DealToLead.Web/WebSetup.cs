@@ -3,11 +3,13 @@ using DealToLead.Core.Data;
 using DealToLead.Core.Users;
 using DealToLead.Web.Api;
 using DealToLead.Web.Auth;
+using DealToLead.Web.Emails;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
@@ -122,6 +124,11 @@ public static class WebSetup
         services.AddDataProtection()
             .SetApplicationName("DealToLead")
             .PersistKeysToDbContext<CrmDbContext>();
+        DataProtectionCertificate.AddTo(services);
+        // Every cookie (sign-in, antiforgery, TempData) is Secure when the request came over TLS, directly or through a known proxy.
+        services.Configure<CookiePolicyOptions>(options => options.Secure = CookieSecurePolicy.SameAsRequest);
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IConfiguration>(ConfigureForwardedHeaders);
+        services.AddSingleton<ApiTokenFailures>();
 
         services.AddRazorPages(options =>
         {
@@ -145,8 +152,36 @@ public static class WebSetup
         return services;
     }
 
+    /// <summary>
+    /// Behind a TLS-terminating proxy, X-Forwarded-For and X-Forwarded-Proto are believed only from the proxies named in
+    /// <c>ForwardedHeaders:KnownProxies</c> (addresses) or <c>ForwardedHeaders:KnownNetworks</c> (CIDR), comma-separated.
+    /// </summary>
+    private static void ConfigureForwardedHeaders(ForwardedHeadersOptions options, IConfiguration configuration)
+    {
+        options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+        foreach (var proxy in List(configuration["ForwardedHeaders:KnownProxies"]))
+        {
+            options.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+        }
+
+        foreach (var network in List(configuration["ForwardedHeaders:KnownNetworks"]))
+        {
+            options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+        }
+
+        static string[] List(string? value) => (value ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
+
     public static WebApplication UseDealToLeadPipeline(this WebApplication app)
     {
+        if (app.Environment.IsProduction())
+        {
+            DataProtectionCertificate.EnsureConfigured(app.Services);
+        }
+
+        app.UseForwardedHeaders();
+        app.UseCookiePolicy();
+        app.UseSecurityHeaders();
         app.UseExceptionHandler(errorApp => errorApp.Run(HandleUnhandledException));
         app.UseWhen(context => !IsApiRequest(context.Request), pages => pages.UseStatusCodePagesWithReExecute("/Error", "?statusCode={0}"));
         app.UseWhen(context => IsApiRequest(context.Request), api => api.UseStatusCodePages(context =>
@@ -166,9 +201,20 @@ public static class WebSetup
         app.UseRateLimiter();
 
         app.MapHealthChecks("/healthz").AllowAnonymous();
-        app.MapOpenApi().AllowAnonymous();
+        // The API's shape is no secret to its users, but in Production it is not handed to strangers.
+        var openApi = app.MapOpenApi();
+        if (app.Environment.IsProduction())
+        {
+            openApi.RequireAuthorization();
+        }
+        else
+        {
+            openApi.AllowAnonymous();
+        }
+
         app.MapRazorPages();
         app.MapDealToLeadApi();
+        app.MapEmailFrame();
         return app;
     }
 

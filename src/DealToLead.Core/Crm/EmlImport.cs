@@ -1,3 +1,4 @@
+using DealToLead.Core.Common;
 using MimeKit;
 
 namespace DealToLead.Core.Crm;
@@ -27,7 +28,7 @@ public static class EmlImport
             return null;
         }
 
-        return new EmailMessage
+        var email = new EmailMessage
         {
             From = message.From.ToString(),
             To = message.To.Mailboxes.Select(m => m.ToString()).ToList(),
@@ -35,11 +36,22 @@ public static class EmlImport
             Subject = string.IsNullOrEmpty(message.Subject) ? "(no subject)" : message.Subject,
             SentAt = message.Date == DateTimeOffset.MinValue ? now : message.Date.ToUniversalTime(),
             TextBody = message.TextBody,
-            HtmlBody = message.HtmlBody,
             MessageId = message.MessageId,
             LinkedVia = EmailLinkKind.Bcc,
             DealId = dealId,
             CreatedAt = now,
         };
+        SetHtmlBody(email, message.HtmlBody);
+        return email;
+    }
+
+    /// <summary>Sets the email's sanitized HTML part; HTML too deep or too long to keep is dropped and its text kept instead.</summary>
+    public static void SetHtmlBody(EmailMessage email, string? html)
+    {
+        email.HtmlBody = HtmlCleaner.CleanEmailHtml(html);
+        if (email.HtmlBody is null && !string.IsNullOrEmpty(html) && string.IsNullOrWhiteSpace(email.TextBody))
+        {
+            email.TextBody = HtmlCleaner.ToText(html);
+        }
     }
 }

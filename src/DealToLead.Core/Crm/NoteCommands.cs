@@ -30,6 +30,11 @@ public sealed class NoteCommands(CrmDbContext db, TimeProvider clock)
             return refusal;
         }
 
+        if (HtmlCleaner.NoteRefusal(input.Content) is { } tooComplex)
+        {
+            return CommandError.Invalid($"The note was not added. {tooComplex}");
+        }
+
         var content = HtmlCleaner.Clean(input.Content);
         if (string.IsNullOrWhiteSpace(content))
         {
@@ -63,6 +68,11 @@ public sealed class NoteCommands(CrmDbContext db, TimeProvider clock)
         if (note is null)
         {
             return refusal!;
+        }
+
+        if (HtmlCleaner.NoteRefusal(changes.Content) is { } tooComplex)
+        {
+            return CommandError.Invalid($"The note was not saved. {tooComplex}");
         }
 
         if (changes.Content is not null)

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 
 namespace DealToLead.Infrastructure.Database;
 
-/// <summary>Applies committed migrations, then the reference rows every installation needs.</summary>
+/// <summary>Applies committed migrations and their data steps, then the reference rows every installation needs.</summary>
 public sealed class DatabaseMigrator(CrmDbContext db, ReferenceData referenceData, ILogger<DatabaseMigrator> logger)
 {
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
@@ -15,6 +15,12 @@ public sealed class DatabaseMigrator(CrmDbContext db, ReferenceData referenceDat
         {
             logger.LogInformation("Applying {Count} migrations: {Migrations}", pending.Count, pending);
             await db.Database.MigrateAsync(cancellationToken);
+        }
+
+        if (pending.Contains(Migrations.CleanStoredHtml.Id))
+        {
+            var cleaned = await StoredHtmlBackfill.RunAsync(db, cancellationToken);
+            logger.LogInformation("Sanitized the stored HTML of {Count} notes and emails", cleaned);
         }
 
         await referenceData.EnsureAsync(cancellationToken);

@@ -16,6 +16,12 @@ public static class ApiResults
 
     public static IResult BadRequest(string error) => Error(StatusCodes.Status400BadRequest, error);
 
+    /// <summary>Says where the body is wrong, never how .NET failed to read it (its messages name .NET types).</summary>
+    public static IResult InvalidJson(System.Text.Json.JsonException exception) =>
+        BadRequest(string.IsNullOrEmpty(exception.Path)
+            ? "The request body is not valid JSON for this endpoint."
+            : $"The request body is not valid JSON for this endpoint: the value at {exception.Path} has the wrong type or format.");
+
     public static IResult Forbidden(string error = "You do not have permission to do this.") => Error(StatusCodes.Status403Forbidden, error);
 }
 

@@ -41,7 +41,7 @@ public static class BulkConversionApi
         }
         catch (JsonException exception)
         {
-            return ApiResults.BadRequest($"The request body is not valid JSON for this endpoint: {exception.Message}");
+            return ApiResults.InvalidJson(exception);
         }
 
         var selection = body switch

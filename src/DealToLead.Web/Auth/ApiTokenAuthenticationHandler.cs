@@ -14,12 +14,15 @@ public sealed class ApiTokenAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     CrmDbContext db,
-    CurrentUser currentUser)
+    CurrentUser currentUser,
+    ApiTokenFailures failures)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiToken";
     public const string HeaderName = "x-api-token";
     public const string QueryName = "api_token";
+
+    private bool _blocked;
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -34,14 +37,17 @@ public sealed class ApiTokenAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        if (token.Length > 200)
+        var address = ApiTokenFailures.AddressOf(Context);
+        if (failures.IsBlocked(address))
         {
-            return AuthenticateResult.Fail("Invalid API token.");
+            _blocked = true;
+            return AuthenticateResult.Fail("Too many invalid API tokens from this address.");
         }
 
-        var user = await UserAccess.LoadByApiTokenAsync(db, ApiTokens.Hash(token), Context.RequestAborted);
+        var user = token.Length > 200 ? null : await UserAccess.LoadByApiTokenAsync(db, ApiTokens.Hash(token), Context.RequestAborted);
         if (user is null)
         {
+            failures.Record(address);
             return AuthenticateResult.Fail("Invalid API token.");
         }
 
@@ -57,9 +63,17 @@ public sealed class ApiTokenAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
-    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        ApiResults.Error(StatusCodes.Status401Unauthorized, "Unauthorized: a valid API token is required (x-api-token header or api_token query parameter).")
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        if (_blocked)
+        {
+            Response.Headers.RetryAfter = "60";
+            return ApiResults.Error(StatusCodes.Status429TooManyRequests, "Too many invalid API tokens from this address. Try again in a minute.").ExecuteAsync(Context);
+        }
+
+        return ApiResults.Error(StatusCodes.Status401Unauthorized, "Unauthorized: a valid API token is required (x-api-token header or api_token query parameter).")
             .ExecuteAsync(Context);
+    }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         ApiResults.Error(StatusCodes.Status403Forbidden, "You do not have permission to do this.").ExecuteAsync(Context);

@@ -26,7 +26,7 @@ public class StoredXssBrowserTests(BrowserApp app) : BrowserTest(app)
         var converted = await App.WithDbAsync(new DealBuilder(repId).Titled("Lead " + Payload).WithCustomField("xss_field", Payload).WithWorld(upcoming: 1, done: 0, notes: 0, emails: 0).BuildAsync);
         await App.WithDbAsync(async db =>
         {
-            // Stored as an attacker would manage to store it, bypassing input sanitizing: output must still be safe.
+            // Saved past the pages and the API: whatever saves it, the store sanitizes it.
             db.Notes.Add(new Note { Content = Payload, AuthorId = repId, DealId = deal.Id });
             db.Notes.Add(new Note { Content = Payload, AuthorId = repId, DealId = converted.Id });
             db.Emails.Add(new EmailMessage { From = "x@example.com", Subject = "Mail " + Payload, HtmlBody = Payload, TextBody = Payload, SentAt = DateTimeOffset.UtcNow, DealId = deal.Id });

@@ -34,6 +34,7 @@ public class DealToLeadApp : WebApplicationFactory<Program>, IAsyncLifetime
         ["Logging:Console"] = "false",
         ["RateLimiting:SignInPerMinute"] = "100000",
         ["RateLimiting:ApiPerMinute"] = "1000000",
+        ["RateLimiting:FailedApiTokensPerMinute"] = "1000000",
     };
 
     public virtual async Task InitializeAsync()

@@ -24,7 +24,7 @@ namespace DealToLead.Infrastructure.Database.Migrations
                 migrationBuilder.Sql($"UPDATE {table} SET deal_id = NULL WHERE deal_id IS NOT NULL AND lead_id IS NOT NULL;");
             }
 
-            // Owner-only now means what it says (ADR 0010): the built-in regular set no longer sees or edits other
+            // Owner-only now means what it says (ADR 0011): the built-in regular set no longer sees or edits other
             // users' deals and leads. The built-in Manager set, made at start-up, has both.
             migrationBuilder.Sql("DELETE FROM permission_grants WHERE permission_set_id = 1 AND permission IN ('SeeDealsOfOthers', 'EditDealsOwnedByOthers');");
 

@@ -26,7 +26,10 @@ public class LoginModel(SignInManager<AppUser> signInManager, UserManager<AppUse
         var user = await userManager.FindByEmailAsync(Input.Email);
         if (user is { IsActive: false })
         {
-            ModelState.AddModelError(string.Empty, "This account has been deactivated. Ask an admin to reactivate it.");
+            // Only someone who knows the password learns that the account exists and is deactivated.
+            ModelState.AddModelError(string.Empty, await userManager.CheckPasswordAsync(user, Input.Password)
+                ? "This account has been deactivated. Ask an admin to reactivate it."
+                : WrongEmailOrPassword);
             return Page();
         }
 
@@ -44,9 +47,11 @@ public class LoginModel(SignInManager<AppUser> signInManager, UserManager<AppUse
             return Page();
         }
 
-        ModelState.AddModelError(string.Empty, "Wrong email or password.");
+        ModelState.AddModelError(string.Empty, WrongEmailOrPassword);
         return Page();
     }
+
+    private const string WrongEmailOrPassword = "Wrong email or password.";
 
     public sealed class LoginInput
     {

@@ -15,3 +15,18 @@ document.addEventListener("click", (event) => {
         closer.closest("dialog")?.close();
     }
 });
+
+// A select that shows another view as soon as it changes (the Content-Security-Policy allows no inline handlers).
+document.addEventListener("change", (event) => {
+    if (event.target.matches("select[data-submit-on-change]")) {
+        event.target.form?.submit();
+    }
+});
+
+// A form that asks before it posts (a destructive action).
+document.addEventListener("submit", (event) => {
+    const form = event.target.closest("form[data-confirm]");
+    if (form && !window.confirm(form.dataset.confirm)) {
+        event.preventDefault();
+    }
+});
