@@ -143,22 +143,61 @@ public class HostileHtmlBrowserTests(BrowserApp app) : BrowserTest(app)
             var repId = await App.UserIdAsync(DemoUsers.Rep);
             var deal = await App.WithDbAsync(new DealBuilder(repId).Titled("Framed deal").WithWorld(upcoming: 0, done: 0, notes: 0, emails: 0).BuildAsync);
             await SignInAsync(page, DemoUsers.Rep);
-            // Same site as the app (another port on its host), so the browser sends the sign-in cookie along.
-            const string attacker = "http://127.0.0.1:57001";
             string[] framed = ["/pipeline", "/deals", "/leads", "/persons", $"/deals/{deal.Id}", "/settings/profile"];
-            await page.Context.RouteAsync($"{attacker}/**", route => route.FulfillAsync(new()
+            // A real server on another port of the app's host: same site, so the browser sends the sign-in cookie,
+            // and a local address, so Chromium's private network rules let its frames reach the app.
+            using var attacker = AttackerPage(string.Concat(framed.Select(path => $"<iframe src=\"{App.BaseUrl}{path}\" width=\"400\" height=\"300\"></iframe>")));
+            var answered = new List<string>();
+            page.Response += (_, response) =>
             {
-                ContentType = "text/html",
-                Body = string.Concat(framed.Select(path => $"<iframe src=\"{App.BaseUrl}{path}\" width=\"400\" height=\"300\"></iframe>")),
-            }));
+                if (response.Request.ResourceType == "document" && response.Url.StartsWith(App.BaseUrl, StringComparison.Ordinal) && response.Status == 200)
+                {
+                    lock (answered)
+                    {
+                        answered.Add(new Uri(response.Url).PathAndQuery);
+                    }
+                }
+            };
 
-            await page.GotoAsync($"{attacker}/");
+            await page.GotoAsync(attacker.Prefixes.Single());
             await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
 
+            answered.Should().BeEquivalentTo(framed, "the app answered each framed page, signed in");
             for (var i = 0; i < framed.Length; i++)
             {
                 var frame = page.Locator("iframe").Nth(i).ContentFrame;
                 (await frame.GetByTestId("signed-in-user").CountAsync()).Should().Be(0, $"{framed[i]} must not render inside another origin's page");
             }
         });
+
+    private static System.Net.HttpListener AttackerPage(string html)
+    {
+        for (var port = 57100; ; port++)
+        {
+            var listener = new System.Net.HttpListener();
+            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            try
+            {
+                listener.Start();
+            }
+            catch (System.Net.HttpListenerException) when (port < 57999)
+            {
+                listener.Close();
+                continue;
+            }
+
+            _ = Task.Run(async () =>
+            {
+                while (listener.IsListening)
+                {
+                    var context = await listener.GetContextAsync();
+                    var body = System.Text.Encoding.UTF8.GetBytes($"<!doctype html><html><body>{html}</body></html>");
+                    context.Response.ContentType = "text/html; charset=utf-8";
+                    await context.Response.OutputStream.WriteAsync(body);
+                    context.Response.Close();
+                }
+            });
+            return listener;
+        }
+    }
 }
