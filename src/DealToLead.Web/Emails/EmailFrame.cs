@@ -37,14 +37,8 @@ public static class EmailFrame
         app.MapGet("/emails/{id:int}/frame", async (int id, HttpContext context, CrmDbContext db, CurrentUser currentUser, CancellationToken ct) =>
         {
             var access = await currentUser.RequireAccessAsync(ct);
-            var email = await db.Emails.AsNoTracking().FirstOrDefaultAsync(e => e.Id == id, ct);
-            var visible = email switch
-            {
-                { DealId: { } dealId } => await db.Deals.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(d => d.Id == dealId, ct) is { } deal && access.CanSee(deal),
-                { LeadId: { } leadId } => await db.Leads.VisibleTo(access).AnyAsync(l => l.Id == leadId, ct),
-                _ => false,
-            };
-            if (!visible || string.IsNullOrEmpty(email!.HtmlBody))
+            var email = await db.Emails.AsNoTracking().VisibleTo(db, access).FirstOrDefaultAsync(e => e.Id == id, ct);
+            if (email is null || string.IsNullOrEmpty(email.HtmlBody))
             {
                 return Results.NotFound();
             }
@@ -53,5 +47,5 @@ public static class EmailFrame
             // Framed only by the app's own pages, and sandboxed even when opened on its own.
             context.Response.Headers.ContentSecurityPolicy = $"{Policy(remoteImages)}; frame-ancestors 'self'; sandbox {Sandbox}";
             return Results.Content(Document(email.HtmlBody, remoteImages), "text/html; charset=utf-8");
-        }).RequireAuthorization();
+        }).RequireAuthorization().ExcludeFromDescription();
 }
