@@ -21,33 +21,51 @@ public sealed class UnprepareFailedCommands : DbCommandInterceptor
     {
         if (Applies(command, eventData.Exception))
         {
-            try
-            {
-                ((NpgsqlCommand)command).Unprepare();
-            }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
-            {
-                // The connection broke as well; Npgsql discards a broken connection instead of pooling it.
-            }
+            Unprepare(command);
         }
     }
 
-    public override async Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
+    public override Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default) =>
+        Applies(command, eventData.Exception) ? UnprepareAsync(command) : Task.CompletedTask;
+
+    // A cancellation PostgreSQL acknowledged (57014) can land between a statement's Parse and its Bind as well.
+    public override void CommandCanceled(DbCommand command, CommandEndEventData eventData)
     {
-        if (Applies(command, eventData.Exception))
+        if (IsOpen(command))
         {
-            try
-            {
-                // Not the request's token: a cancelled request must still leave the connection clean.
-                await ((NpgsqlCommand)command).UnprepareAsync(CancellationToken.None);
-            }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
-            {
-                // As above.
-            }
+            Unprepare(command);
         }
     }
 
-    private static bool Applies(DbCommand command, Exception exception) =>
-        exception is PostgresException && command is NpgsqlCommand { Connection.FullState: System.Data.ConnectionState.Open };
+    public override Task CommandCanceledAsync(DbCommand command, CommandEndEventData eventData, CancellationToken cancellationToken = default) =>
+        IsOpen(command) ? UnprepareAsync(command) : Task.CompletedTask;
+
+    private static void Unprepare(DbCommand command)
+    {
+        try
+        {
+            ((NpgsqlCommand)command).Unprepare();
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            // The connection broke as well; Npgsql discards a broken connection instead of pooling it.
+        }
+    }
+
+    private static async Task UnprepareAsync(DbCommand command)
+    {
+        try
+        {
+            // Not the request's token: a cancelled request must still leave the connection clean.
+            await ((NpgsqlCommand)command).UnprepareAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            // As above.
+        }
+    }
+
+    private static bool Applies(DbCommand command, Exception exception) => exception is PostgresException && IsOpen(command);
+
+    private static bool IsOpen(DbCommand command) => command is NpgsqlCommand { Connection.FullState: System.Data.ConnectionState.Open };
 }
