@@ -184,7 +184,7 @@ public static class LeadsApi
                     changes = changes with { Title = value.GetString() };
                     break;
                 case "owner_id":
-                    if (!value.TryGetInt32(out var ownerId) || value.ValueKind != JsonValueKind.Number)
+                    if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var ownerId))
                     {
                         return (null, "owner_id must be the id of an active user.");
                     }

@@ -96,6 +96,31 @@ public sealed class PoolPoisoningTests(DealToLeadApp app) : AppTest(app)
         failures.Should().Be(0);
     }
 
+    [Fact]
+    public async Task A_cancelled_command_is_unprepared_so_its_connection_keeps_nothing_half_prepared()
+    {
+        ClearPool();
+        await using var scope = App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
+        await db.Database.OpenConnectionAsync();
+        for (var use = 0; use < 4; use++)
+        {
+            await SleepAsync(db, 0, CancellationToken.None);
+        }
+
+        // The fifth use prepares the statement, then sleeps until the request gives up.
+        using var giveUp = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        var cancelled = async () => await SleepAsync(db, 30, giveUp.Token);
+        await cancelled.Should().ThrowAsync<OperationCanceledException>();
+
+        var prepared = await db.Database.SqlQuery<int>($"SELECT count(*)::int AS \"Value\" FROM pg_prepared_statements WHERE statement LIKE '%FROM pg_sleep(%'").SingleAsync();
+        prepared.Should().Be(0, "the cancelled statement was unprepared on its connection");
+        (await SleepAsync(db, 0, CancellationToken.None)).Should().Be(1, "the same connection answers the statement's next use");
+    }
+
+    private static Task<int> SleepAsync(CrmDbContext db, double seconds, CancellationToken cancellationToken) =>
+        db.Database.SqlQuery<int>($"SELECT 1 AS \"Value\" FROM pg_sleep({seconds})").SingleAsync(cancellationToken);
+
     private static Task<List<string>> TitlesAsync(CrmDbContext db, string title) =>
         db.Deals.AsNoTracking().Where(d => d.Title == title).Select(d => d.Title).ToListAsync();
 
