@@ -59,7 +59,7 @@ public sealed class DealCommands(CrmDbContext db, TimeProvider clock)
             }
         }
 
-        var deal = new Deal { Title = input.Title.Trim(), OwnerId = actor.UserId, Visibility = await CompanySettings.DefaultVisibilityAsync(db, cancellationToken) };
+        var deal = new Deal { Title = input.Title.Trim(), OwnerId = actor.UserId, Visibility = input.Visibility ?? await CompanySettings.DefaultVisibilityAsync(db, cancellationToken) };
         var error = await ApplyAsync(deal, input with { StageId = stageId }, actor, recordHistory: false, cancellationToken);
         if (error is not null)
         {

@@ -178,7 +178,7 @@ public static class LeadsApi
                 case "title":
                     if (value.ValueKind != JsonValueKind.String)
                     {
-                        return (null, "title must be a non-empty string of at most 255 characters.");
+                        return (null, $"title must be a non-empty string of at most {LeadCommands.MaxTitleLength} characters.");
                     }
 
                     changes = changes with { Title = value.GetString() };

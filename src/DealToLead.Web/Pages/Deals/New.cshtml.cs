@@ -29,6 +29,7 @@ public class NewModel(CrmDbContext db, CurrentUser currentUser, DealCommands com
             StageId = pipeline?.Stages.FirstOrDefault()?.Id ?? 0,
             PersonId = Choices.Persons.Any(p => p.Id == personId) ? personId : null,
             OrganizationId = Choices.Organizations.Any(o => o.Id == organizationId) ? organizationId : null,
+            Visibility = await CompanySettings.DefaultVisibilityAsync(db, HttpContext.RequestAborted),
         };
     }
 
