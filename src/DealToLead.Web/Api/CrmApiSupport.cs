@@ -1,16 +1,21 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using DealToLead.Core.Crm;
 
 namespace DealToLead.Web.Api;
 
-/// <summary>Offset paging as Pipedrive does it: <c>start</c> and <c>limit</c> in, <c>additional_data.pagination</c> out.</summary>
+/// <summary>
+/// Offset paging as Pipedrive's v1 lists do it: <c>start</c> and <c>limit</c> in, <c>additional_data.pagination</c> out.
+/// The v2 lists page with cursors instead (<see cref="KeysetSorts{T}"/>).
+/// </summary>
 public sealed record Paging(int Start, int Limit)
 {
+    public const int DefaultLimit = 100;
     public const int MaxLimit = 500;
 
     public static bool TryCreate(int? start, int? limit, out Paging paging, out IResult? error)
     {
-        paging = new Paging(start ?? 0, limit ?? 100);
+        paging = new Paging(start ?? 0, limit ?? DefaultLimit);
         error = null;
         if (paging.Start < 0)
         {
@@ -31,9 +36,13 @@ public sealed record Paging(int Start, int Limit)
         var data = more ? rowsPlusOne.Take(Limit).ToList() : rowsPlusOne;
         return ApiResults.Ok(data, new { Pagination = new PaginationInfo(Start, Limit, more, more ? Start + Limit : null) });
     }
+
+    /// <summary>A page of a list that is read whole (it is short): the same envelope as <see cref="Page{T}"/>.</summary>
+    public IResult PageOf<T>(IReadOnlyList<T> all) => Page(all.Skip(Start).Take(Limit + 1).ToList());
 }
 
-public sealed record PaginationInfo(int Start, int Limit, bool MoreItemsInCollection, int? NextStart);
+/// <summary>Pipedrive's v1 pagination object; like Pipedrive, <c>next_start</c> is absent on the last page.</summary>
+public sealed record PaginationInfo(int Start, int Limit, bool MoreItemsInCollection, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? NextStart);
 
 public static class CrmApiSupport
 {
