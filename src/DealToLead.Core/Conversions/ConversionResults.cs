@@ -48,4 +48,5 @@ public enum ConversionRejection
     UndoExpired,
     UndoNotPossible,
     InvalidStage,
+    DealWithoutContact,
 }

@@ -38,8 +38,14 @@ public static class ConversionRules
                 : new Refusal(ConversionRejection.DealDeleted, "This deal is deleted. Restore it first.");
         }
 
-        return deal.Status == DealStatus.Won
-            ? new Refusal(ConversionRejection.DealWon, "Won deals cannot be converted to leads.")
+        if (deal.Status == DealStatus.Won)
+        {
+            return new Refusal(ConversionRejection.DealWon, "Won deals cannot be converted to leads.");
+        }
+
+        // A deal may have no contact (the API accepts one with only a title, as Pipedrive's does); a lead may not.
+        return deal.PersonId is null && deal.OrganizationId is null
+            ? new Refusal(ConversionRejection.DealWithoutContact, "A lead needs a person or an organization: add one to the deal first.")
             : null;
     }
 

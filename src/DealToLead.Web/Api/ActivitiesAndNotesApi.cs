@@ -89,8 +89,9 @@ public static class ActivitiesAndNotesApi
         query = ids is null ? query : query.Where(a => ids.Contains(a.Id));
         if (q.DealId is null && ids is null)
         {
-            // As in Pipedrive, a deleted deal's items are listed only when asked for by deal or by id.
-            query = query.Where(a => a.DealId == null || db.Deals.Any(deal => deal.Id == a.DealId));
+            // As in Pipedrive, a deleted deal's items are listed only when asked for by deal or by id. The deleted_at test
+            // is explicit: the visibility check ignores query filters, which EF then ignores in the whole query.
+            query = query.Where(a => a.DealId == null || db.Deals.IgnoreQueryFilters().Any(deal => deal.Id == a.DealId && deal.DeletedAt == null));
         }
 
         var activities = await paging.ReadAsync(query, ct);
@@ -169,7 +170,7 @@ public static class ActivitiesAndNotesApi
         query = orgId is { } o ? query.Where(n => n.OrganizationId == o) : query;
         if (dealId is null)
         {
-            query = query.Where(n => n.DealId == null || db.Deals.Any(deal => deal.Id == n.DealId));
+            query = query.Where(n => n.DealId == null || db.Deals.IgnoreQueryFilters().Any(deal => deal.Id == n.DealId && deal.DeletedAt == null));
         }
 
         var rows = await query.OrderBy(n => n.Id).Skip(paging.Start).Take(paging.Limit + 1).ToListAsync(ct);

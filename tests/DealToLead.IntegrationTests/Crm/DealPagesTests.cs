@@ -240,6 +240,34 @@ public partial class DealPagesTests(DealToLeadApp app) : AppTest(app)
     }
 
     [Fact]
+    public async Task The_new_deal_form_still_asks_for_a_person_or_an_organization()
+    {
+        var world = await App.CreateWorldAsync();
+        var rep = await App.UserIdAsync(DemoUsers.Rep);
+        var client = await App.SignInAsync(DemoUsers.Rep);
+        var fields = new Dictionary<string, string>
+        {
+            ["Input.Title"] = "Form deal",
+            ["Input.Value"] = "100",
+            ["Input.Currency"] = "EUR",
+            ["Input.OwnerId"] = rep.ToString(),
+            ["Input.PersonId"] = "",
+            ["Input.OrganizationId"] = "",
+            ["Input.StageId"] = world.SalesStages[0].ToString(),
+            ["Input.Visibility"] = "EntireCompany",
+        };
+
+        var refused = await client.PostFormAsync("/deals/new", fields);
+        fields["Input.OrganizationId"] = world.OrganizationId.ToString();
+        var accepted = await client.PostFormAsync("/deals/new", fields);
+
+        refused.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await refused.Content.ReadAsStringAsync()).Should().Contain("A deal needs a person or an organization.");
+        accepted.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        (await App.WithDbAsync(db => db.Deals.CountAsync(d => d.Title == "Form deal"))).Should().Be(1);
+    }
+
+    [Fact]
     public async Task Custom_field_settings_need_the_permission_and_refuse_an_invalid_formula()
     {
         await App.CreateWorldAsync();

@@ -44,7 +44,6 @@ public class DealsApiTests(DealToLeadApp app) : AppTest(app)
     [Theory]
     [InlineData("{\"title\":\"\",\"person_id\":PERSON}", "Title")]
     [InlineData("{\"title\":\"X\",\"person_id\":PERSON,\"currency\":\"euro\"}", "Currency")]
-    [InlineData("{\"title\":\"X\"}", "person or an organization")]
     [InlineData("{\"title\":\"X\",\"person_id\":PERSON,\"custom_fields\":{\"nope\":\"1\"}}", "Unknown custom field")]
     [InlineData("{\"title\":\"X\",\"person_id\":PERSON,\"custom_fields\":{\"seats\":\"many\"}}", "number")]
     [InlineData("{\"title\":\"X\",\"person_id\":PERSON,\"custom_fields\":{\"weighted\":\"5\"}}", "formula")]
@@ -75,27 +74,112 @@ public class DealsApiTests(DealToLeadApp app) : AppTest(app)
     }
 
     [Fact]
-    public async Task Listing_deals_pages_with_start_and_limit()
+    public async Task Creating_a_deal_with_only_a_title_is_accepted_as_pipedrive_accepts_it()
+    {
+        await App.CreateWorldAsync();
+        var api = App.ApiClient(DemoUsers.Rep);
+
+        var response = await api.PostAsync("/api/v2/deals", new StringContent("{\"title\":\"Only a title\"}", Encoding.UTF8, "application/json"));
+
+        response.StatusCode.Should().Be(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var data = (await BodyAsync(response)).GetProperty("data");
+        data.GetProperty("person_id").ValueKind.Should().Be(JsonValueKind.Null);
+        data.GetProperty("org_id").ValueKind.Should().Be(JsonValueKind.Null);
+        (await App.FindDealAsync(data.GetProperty("id").GetInt32()))!.Title.Should().Be("Only a title");
+
+        // A lead needs a contact, so such a deal is refused conversion with a reason instead of failing in the database.
+        var convert = await api.PostAsync($"/api/v2/deals/{data.GetProperty("id").GetInt32()}/convert/lead", null);
+        convert.StatusCode.Should().Be(HttpStatusCode.Conflict);
+        (await BodyAsync(convert)).GetProperty("error").GetString().Should().Contain("person or an organization");
+    }
+
+    private async Task<List<int>> ListedIdsAsync(HttpClient api, string url)
+    {
+        var response = await api.GetAsync(url);
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return (await BodyAsync(response)).GetProperty("data").EnumerateArray().Select(d => d.GetProperty("id").GetInt32()).ToList();
+    }
+
+    [Fact]
+    public async Task Listing_deals_honours_the_filters_and_sorts_the_sdk_sends()
     {
         var world = await App.CreateWorldAsync();
         var rep = await App.UserIdAsync(DemoUsers.Rep);
-        for (var i = 0; i < 3; i++)
+        var admin = await App.UserIdAsync(DemoUsers.Admin);
+        var open = await App.AddDealAsync(world, rep, "Open", customFields: new() { [CrmWorld.SeatsKey] = "3", [CrmWorld.TierKey] = "Starter" });
+        var won = await App.AddDealAsync(world, rep, "Won", stageIndex: 1);
+        var lost = await App.AddDealAsync(world, admin, "Lost");
+        var deleted = await App.AddDealAsync(world, rep, "Deleted", deletedAt: DateTimeOffset.UtcNow.AddDays(-1));
+        var otherOrg = await App.WithDbAsync(async db =>
         {
-            await App.AddDealAsync(world, rep, $"Deal {i}");
-        }
-
+            var org = new Organization { Name = "Other org" };
+            var person = new Person { Name = "Other person", Organization = org };
+            db.AddRange(org, person);
+            await db.SaveChangesAsync();
+            return (await new DealBuilder(rep).Titled("Elsewhere").InStage(world.PartnershipsId, world.PartnershipStages[0]).For(person.Id, org.Id).BuildAsync(db)).Id;
+        });
+        var t0 = new DateTimeOffset(2025, 12, 31, 0, 0, 0, TimeSpan.Zero);
+        await App.WithDbAsync(async db =>
+        {
+            await db.Deals.IgnoreQueryFilters().Where(d => d.Id == won).ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DealStatus.Won));
+            await db.Deals.IgnoreQueryFilters().Where(d => d.Id == lost).ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, DealStatus.Lost));
+            foreach (var (id, day) in new[] { (open, 1), (won, 2), (lost, 3), (deleted, 4), (otherOrg, 5) })
+            {
+                await db.Deals.IgnoreQueryFilters().Where(d => d.Id == id).ExecuteUpdateAsync(s => s.SetProperty(d => d.UpdatedAt, t0.AddDays(day)).SetProperty(d => d.CreatedAt, t0.AddDays(10 - day)));
+            }
+        });
         var api = App.ApiClient(DemoUsers.Rep);
-        var first = await BodyAsync(await api.GetAsync("/api/v2/deals?limit=2"));
-        var second = await BodyAsync(await api.GetAsync("/api/v2/deals?start=2&limit=2"));
 
-        first.GetProperty("data").GetArrayLength().Should().Be(2);
-        var pagination = first.GetProperty("additional_data").GetProperty("pagination");
-        pagination.GetProperty("more_items_in_collection").GetBoolean().Should().BeTrue();
-        pagination.GetProperty("next_start").GetInt32().Should().Be(2);
-        second.GetProperty("data").GetArrayLength().Should().Be(1);
-        second.GetProperty("additional_data").GetProperty("pagination").GetProperty("more_items_in_collection").GetBoolean().Should().BeFalse();
-        (await api.GetAsync("/api/v2/deals?limit=501")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
-        (await api.GetAsync("/api/v2/deals?status=sideways")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await ListedIdsAsync(api, "/api/v2/deals")).Should().Equal(open, won, lost, otherOrg);
+        (await ListedIdsAsync(api, $"/api/v2/deals?ids={lost},{open},{deleted},987654")).Should().Equal(open, lost);
+        (await ListedIdsAsync(api, "/api/v2/deals?sort_by=add_time")).Should().Equal(otherOrg, lost, won, open);
+        (await ListedIdsAsync(api, "/api/v2/deals?sort_by=update_time&sort_direction=desc")).Should().Equal(otherOrg, lost, won, open);
+        (await ListedIdsAsync(api, "/api/v2/deals?sort_by=id&sort_direction=desc")).Should().Equal(otherOrg, lost, won, open);
+        (await ListedIdsAsync(api, "/api/v2/deals?updated_since=2026-01-03T00:00:00Z")).Should().Equal(lost, otherOrg);
+        (await ListedIdsAsync(api, "/api/v2/deals?updated_until=2026-01-03T00:00:00Z")).Should().Equal(open, won);
+        (await ListedIdsAsync(api, "/api/v2/deals?updated_since=2026-01-03T01:00:00%2B01:00&updated_until=2026-01-05T00:00:00Z")).Should().Equal(lost);
+        (await ListedIdsAsync(api, "/api/v2/deals?status=won,lost")).Should().Equal(won, lost);
+        (await ListedIdsAsync(api, "/api/v2/deals?status=deleted")).Should().Equal(deleted);
+        (await ListedIdsAsync(api, "/api/v2/deals?status=open,deleted")).Should().Equal(open, deleted, otherOrg);
+        (await ListedIdsAsync(api, $"/api/v2/deals?owner_id={admin}")).Should().Equal(lost);
+        (await ListedIdsAsync(api, $"/api/v2/deals?person_id={world.PersonId}")).Should().Equal(open, won, lost);
+        (await ListedIdsAsync(api, $"/api/v2/deals?org_id={world.OrganizationId}")).Should().Equal(open, won, lost);
+        (await ListedIdsAsync(api, $"/api/v2/deals?pipeline_id={world.PartnershipsId}")).Should().Equal(otherOrg);
+        (await ListedIdsAsync(api, $"/api/v2/deals?stage_id={world.SalesStages[1]}")).Should().Equal(won);
+        (await ListedIdsAsync(api, "/api/v2/deals?include_fields=source_lead_id,notes_count&include_labels=true")).Should().HaveCount(4);
+
+        var only = (await BodyAsync(await api.GetAsync($"/api/v2/deals?ids={open}&custom_fields={CrmWorld.SeatsKey}"))).GetProperty("data")[0].GetProperty("custom_fields");
+        only.EnumerateObject().Select(p => p.Name).Should().Equal(CrmWorld.SeatsKey);
+    }
+
+    [Theory]
+    [InlineData("/api/v2/deals?ids=1,x", 400, "ids")]
+    [InlineData("/api/v2/deals?ids=-4", 400, "ids")]
+    [InlineData("/api/v2/deals?ids=99999999999", 400, "ids")]
+    [InlineData("/api/v2/deals?ids=,", 400, "ids")]
+    [InlineData("/api/v2/deals?updated_since=yesterday", 400, "RFC 3339")]
+    [InlineData("/api/v2/deals?updated_until=2026-13-01T00:00:00Z", 400, "RFC 3339")]
+    [InlineData("/api/v2/deals?status=sideways", 400, "status")]
+    [InlineData("/api/v2/deals?sort_by=title", 400, "sort_by")]
+    [InlineData("/api/v2/deals?custom_fields=a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p", 400, "custom_fields")]
+    [InlineData("/api/v2/deals?filter_id=7", 404, "no saved filters")]
+    [InlineData("/api/v2/activities?filter_id=7", 404, "no saved filters")]
+    [InlineData("/api/v2/persons?filter_id=7", 404, "no saved filters")]
+    public async Task A_list_parameter_that_cannot_be_honoured_is_refused_with_a_reason(string url, int status, string reason)
+    {
+        var response = await App.ApiClient(DemoUsers.Rep).GetAsync(url);
+
+        ((int)response.StatusCode).Should().Be(status);
+        (await BodyAsync(response)).GetProperty("error").GetString().Should().Contain(reason);
+    }
+
+    [Fact]
+    public async Task More_than_a_hundred_ids_are_refused()
+    {
+        var response = await App.ApiClient(DemoUsers.Rep).GetAsync("/api/v2/deals?ids=" + string.Join(',', Enumerable.Range(1, 101)));
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await BodyAsync(response)).GetProperty("error").GetString().Should().Contain("100");
     }
 
     [Fact]

@@ -71,7 +71,6 @@ internal sealed class DealConfiguration : IEntityTypeConfiguration<Deal>
         builder.HasOne(d => d.Organization).WithMany().HasForeignKey(d => d.OrganizationId).OnDelete(DeleteBehavior.SetNull);
         builder.HasOne(d => d.Pipeline).WithMany().HasForeignKey(d => d.PipelineId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(d => d.Stage).WithMany().HasForeignKey(d => d.StageId).OnDelete(DeleteBehavior.Restrict);
-        builder.ToTable(t => t.HasCheckConstraint("ck_deals_person_or_organization", "person_id IS NOT NULL OR organization_id IS NOT NULL"));
         builder.HasIndex(d => new { d.StageId, d.Status }).HasFilter("deleted_at IS NULL");
         // value_amount third: the deal list's owner + status + minimum value filter stays inside the index (docs/decisions/0003).
         builder.HasIndex(d => new { d.OwnerId, d.Status, d.ValueAmount }).HasFilter("deleted_at IS NULL");

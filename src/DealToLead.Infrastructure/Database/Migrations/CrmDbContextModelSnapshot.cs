@@ -481,10 +481,7 @@ namespace DealToLead.Infrastructure.Database.Migrations
                         .HasDatabaseName("ix_deals_owner_id_status_value_amount")
                         .HasFilter("deleted_at IS NULL");
 
-                    b.ToTable("deals", null, t =>
-                        {
-                            t.HasCheckConstraint("ck_deals_person_or_organization", "person_id IS NOT NULL OR organization_id IS NOT NULL");
-                        });
+                    b.ToTable("deals", (string)null);
                 });
 
             modelBuilder.Entity("DealToLead.Core.Crm.DealHistoryEntry", b =>
