@@ -75,6 +75,8 @@ internal sealed class DealConfiguration : IEntityTypeConfiguration<Deal>
         // value_amount third: the deal list's owner + status + minimum value filter stays inside the index (docs/decisions/0003).
         builder.HasIndex(d => new { d.OwnerId, d.Status, d.ValueAmount }).HasFilter("deleted_at IS NULL");
         builder.HasIndex(d => d.DeletedAt).HasFilter("deleted_at IS NOT NULL");
+        // The API's update_time sort and updated_since sync page through it by (updated_at, id) keyset (docs/decisions/0013).
+        builder.HasIndex(d => new { d.UpdatedAt, d.Id }).HasFilter("deleted_at IS NULL");
     }
 }
 

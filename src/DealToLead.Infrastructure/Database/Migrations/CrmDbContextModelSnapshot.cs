@@ -477,6 +477,10 @@ namespace DealToLead.Infrastructure.Database.Migrations
                         .HasDatabaseName("ix_deals_stage_id_status")
                         .HasFilter("deleted_at IS NULL");
 
+                    b.HasIndex("UpdatedAt", "Id")
+                        .HasDatabaseName("ix_deals_updated_at_id")
+                        .HasFilter("deleted_at IS NULL");
+
                     b.HasIndex("OwnerId", "Status", "ValueAmount")
                         .HasDatabaseName("ix_deals_owner_id_status_value_amount")
                         .HasFilter("deleted_at IS NULL");
