@@ -33,6 +33,7 @@ public sealed record Paging(int Start, int Limit)
     }
 }
 
+[OmitNulls]
 public sealed record PaginationInfo(int Start, int Limit, bool MoreItemsInCollection, int? NextStart);
 
 public static class CrmApiSupport

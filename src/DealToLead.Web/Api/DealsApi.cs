@@ -10,29 +10,41 @@ namespace DealToLead.Web.Api;
 
 public sealed record DealDto(
     int Id, string Title, decimal Value, string Currency, string Status, string? LostReason, int? Probability, DateOnly? ExpectedCloseDate,
-    int OwnerId, int? PersonId, int? OrgId, int PipelineId, int StageId, int VisibleTo, List<string> Labels,
+    int OwnerId, int? PersonId, int? OrgId, int PipelineId, int StageId, int VisibleTo, List<int> LabelIds, Guid? SourceLeadId,
     DateTimeOffset AddTime, DateTimeOffset UpdateTime, DateTimeOffset? WonTime, DateTimeOffset? LostTime,
     bool IsDeleted, DateTimeOffset? DeleteTime, Dictionary<string, object?> CustomFields)
 {
-    public static DealDto From(Deal d, IReadOnlyList<CustomFieldDefinition> fields)
+    public static DealDto From(Deal d, DealApiShape shape)
     {
         var custom = new Dictionary<string, object?>();
-        foreach (var field in fields)
+        foreach (var field in shape.Fields)
         {
             custom[field.Key] = field.IsFormula
-                ? FormulaEvaluator.Evaluate(field.FormulaExpression ?? string.Empty, d, fields)
+                ? FormulaEvaluator.Evaluate(field.FormulaExpression ?? string.Empty, d, shape.Fields)
                 : d.CustomFields.GetValueOrDefault(field.Key);
         }
 
         return new DealDto(d.Id, d.Title, d.ValueAmount, d.ValueCurrency, d.IsDeleted ? "deleted" : d.Status.ToString().ToLowerInvariant(), d.LostReason,
             d.Probability, d.ExpectedCloseDate, d.OwnerId, d.PersonId, d.OrganizationId, d.PipelineId, d.StageId, CrmApiSupport.VisibleTo(d.Visibility),
-            d.Labels, d.CreatedAt, d.UpdatedAt, d.WonAt, d.LostAt, d.IsDeleted, d.DeletedAt, custom);
+            d.Labels.Select(name => shape.LabelIds.GetValueOrDefault(name)).Where(id => id != 0).ToList(), d.SourceLeadId,
+            d.CreatedAt, d.UpdatedAt, d.WonAt, d.LostAt, d.IsDeleted, d.DeletedAt, custom);
+    }
+}
+
+/// <summary>What turning deals into Pipedrive's shape needs besides the deals: the custom fields in order and the label numbers.</summary>
+public sealed record DealApiShape(IReadOnlyList<CustomFieldDefinition> Fields, IReadOnlyDictionary<string, int> LabelIds)
+{
+    public static async Task<DealApiShape> LoadAsync(CrmDbContext db, CancellationToken ct)
+    {
+        var fields = await db.CustomFields.AsNoTracking().Where(f => f.Entity == CustomFieldEntity.Deal).OrderBy(f => f.OrderNr).ToListAsync(ct);
+        var labels = await DealLabel.AllById(db).ToDictionaryAsync(l => l.Name, l => l.Id, ct);
+        return new DealApiShape(fields, labels);
     }
 }
 
 public sealed record DealRequest(
     string? Title, decimal? Value, string? Currency, string? Status, string? LostReason, int? Probability, DateOnly? ExpectedCloseDate,
-    int? OwnerId, int? PersonId, int? OrgId, int? PipelineId, int? StageId, int? VisibleTo, List<string>? Labels,
+    int? OwnerId, int? PersonId, int? OrgId, int? PipelineId, int? StageId, int? VisibleTo, List<int>? LabelIds,
     Dictionary<string, JsonElement>? CustomFields);
 
 public sealed record MailMessageDto(int Id, int? DealId, string From, List<string> To, List<string> Cc, string Subject, DateTimeOffset SentAt, string? MessageId, string LinkedVia, bool HasHtmlBody);
@@ -50,9 +62,6 @@ public static class DealsApi
         api.MapPost("/v1/deals/{id:int}/mailMessages", AddMailMessage).WithSummary("Attach a raw RFC 822 (.eml) message sent as the request body.");
         return api;
     }
-
-    private static Task<List<CustomFieldDefinition>> DealFieldsAsync(CrmDbContext db, CancellationToken ct) =>
-        db.CustomFields.AsNoTracking().Where(f => f.Entity == CustomFieldEntity.Deal).OrderBy(f => f.OrderNr).ToListAsync(ct);
 
     private static async Task<IResult> ListDeals(CrmDbContext db, CurrentUser currentUser, string? status, [FromQuery(Name = "owner_id")] int? ownerId, [FromQuery(Name = "person_id")] int? personId, [FromQuery(Name = "org_id")] int? orgId,
         [FromQuery(Name = "pipeline_id")] int? pipelineId, [FromQuery(Name = "stage_id")] int? stageId, int? start, int? limit, CancellationToken ct)
@@ -87,8 +96,8 @@ public static class DealsApi
         }
 
         var deals = await query.OrderBy(d => d.Id).Skip(paging.Start).Take(paging.Limit + 1).ToListAsync(ct);
-        var fields = await DealFieldsAsync(db, ct);
-        return paging.Page(deals.Select(d => DealDto.From(d, fields)).ToList());
+        var shape = await DealApiShape.LoadAsync(db, ct);
+        return paging.Page(deals.Select(d => DealDto.From(d, shape)).ToList());
     }
 
     private static async Task<IResult> GetDeal(int id, CrmDbContext db, CurrentUser currentUser, CancellationToken ct)
@@ -100,7 +109,7 @@ public static class DealsApi
             return ApiResults.NotFound("Deal");
         }
 
-        return ApiResults.Ok(DealDto.From(deal, await DealFieldsAsync(db, ct)));
+        return ApiResults.Ok(DealDto.From(deal, await DealApiShape.LoadAsync(db, ct)));
     }
 
     private static async Task<IResult> CreateDeal(DealRequest? request, CrmDbContext db, CurrentUser currentUser, DealCommands commands, CancellationToken ct)
@@ -110,13 +119,14 @@ public static class DealsApi
             return ApiResults.BadRequest("Send the deal as a JSON object.");
         }
 
-        if (!TryChanges(request, out var changes, out var error))
+        var (changes, error) = await ChangesAsync(request, db, ct);
+        if (changes is null)
         {
             return ApiResults.BadRequest(error!);
         }
 
         var result = await commands.CreateAsync(await currentUser.RequireAccessAsync(ct), changes, ct);
-        return await result.ToApiAsync(async deal => (object?)DealDto.From(deal, await DealFieldsAsync(db, ct)), StatusCodes.Status201Created);
+        return await result.ToApiAsync(async deal => (object?)DealDto.From(deal, await DealApiShape.LoadAsync(db, ct)), StatusCodes.Status201Created);
     }
 
     private static async Task<IResult> UpdateDeal(int id, DealRequest? request, CrmDbContext db, CurrentUser currentUser, DealCommands commands, CancellationToken ct)
@@ -126,13 +136,14 @@ public static class DealsApi
             return ApiResults.BadRequest("Send the changes as a JSON object.");
         }
 
-        if (!TryChanges(request, out var changes, out var error))
+        var (changes, error) = await ChangesAsync(request, db, ct);
+        if (changes is null)
         {
             return ApiResults.BadRequest(error!);
         }
 
         var result = await commands.UpdateAsync(await currentUser.RequireAccessAsync(ct), id, changes, ct);
-        return await result.ToApiAsync(async deal => (object?)DealDto.From(deal, await DealFieldsAsync(db, ct)));
+        return await result.ToApiAsync(async deal => (object?)DealDto.From(deal, await DealApiShape.LoadAsync(db, ct)));
     }
 
     private static async Task<IResult> DeleteDeal(int id, CurrentUser currentUser, DealCommands commands, CancellationToken ct)
@@ -144,7 +155,7 @@ public static class DealsApi
     private static async Task<IResult> RestoreDeal(int id, CrmDbContext db, CurrentUser currentUser, DealCommands commands, CancellationToken ct)
     {
         var result = await commands.RestoreAsync(await currentUser.RequireAccessAsync(ct), id, ct);
-        return await result.ToApiAsync(async deal => (object?)DealDto.From(deal, await DealFieldsAsync(db, ct)));
+        return await result.ToApiAsync(async deal => (object?)DealDto.From(deal, await DealApiShape.LoadAsync(db, ct)));
     }
 
     private static async Task<IResult> AddMailMessage(int id, HttpRequest request, CurrentUser currentUser, EmailCommands commands, CancellationToken ct)
@@ -177,6 +188,26 @@ public static class DealsApi
         var result = await commands.AttachEmlAsync(await currentUser.RequireAccessAsync(ct), ItemParent.Deal(id), buffer, ct);
         return result.ToApi(email => new MailMessageDto(email.Id, email.DealId, email.From, email.To, email.Cc, email.Subject, email.SentAt, email.MessageId,
             email.LinkedVia.ToString().ToLowerInvariant(), !string.IsNullOrEmpty(email.HtmlBody)), StatusCodes.Status201Created);
+    }
+
+    private static async Task<(DealChanges? Changes, string? Error)> ChangesAsync(DealRequest request, CrmDbContext db, CancellationToken ct)
+    {
+        if (!TryChanges(request, out var changes, out var error))
+        {
+            return (null, error);
+        }
+
+        if (request.LabelIds is not { } labelIds)
+        {
+            return (changes, null);
+        }
+
+        var distinct = labelIds.Distinct().ToList();
+        var names = await db.DealLabels.AsNoTracking().Where(l => distinct.Contains(l.Id)).ToDictionaryAsync(l => l.Id, l => l.Name, ct);
+        var unknown = distinct.Where(id => !names.ContainsKey(id)).ToList();
+        return unknown.Count > 0
+            ? (null, $"label_ids has no label numbered {string.Join(", ", unknown)}; the options of the deal field \"label\" list them.")
+            : (changes with { Labels = distinct.Select(id => names[id]).ToList() }, null);
     }
 
     private static bool TryChanges(DealRequest r, out DealChanges changes, out string? error)
@@ -219,7 +250,6 @@ public static class DealsApi
             PipelineId = r.PipelineId,
             StageId = r.StageId,
             Visibility = visibility,
-            Labels = r.Labels,
             Status = status,
             LostReason = r.LostReason,
             CustomFields = custom,
