@@ -29,9 +29,15 @@ public sealed record Paging(int Start, int Limit)
     {
         var more = rowsPlusOne.Count > Limit;
         var data = more ? rowsPlusOne.Take(Limit).ToList() : rowsPlusOne;
-        return ApiResults.Ok(data, new { Pagination = new PaginationInfo(Start, Limit, more, more ? Start + Limit : null) });
+        var pagination = new PaginationInfo(Start, Limit, more, more ? Start + Limit : null);
+        // Pipedrive's v1 puts it under "pagination" for some lists (notes) and flat in additional_data for others
+        // (leads, fields, mail messages), and its SDK types each so: both are sent.
+        return ApiResults.Ok(data, new V1Pagination(pagination, Start, Limit, more, pagination.NextStart));
     }
 }
+
+[OmitNulls]
+public sealed record V1Pagination(PaginationInfo Pagination, int Start, int Limit, bool MoreItemsInCollection, int? NextStart);
 
 [OmitNulls]
 public sealed record PaginationInfo(int Start, int Limit, bool MoreItemsInCollection, int? NextStart);

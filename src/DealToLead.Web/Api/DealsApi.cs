@@ -49,6 +49,45 @@ public sealed record DealRequest(
 
 public sealed record MailMessageDto(int Id, int? DealId, string From, List<string> To, List<string> Cc, string Subject, DateTimeOffset SentAt, string? MessageId, string LinkedVia, bool HasHtmlBody);
 
+/// <summary>One entry of Pipedrive's <c>GET /v1/deals/{id}/mailMessages</c>: the message wrapped with its kind and time.</summary>
+public sealed record PipedriveMailMessage(string Object, string Timestamp, PipedriveMailMessage.Message Data)
+{
+    public static PipedriveMailMessage From(EmailMessage e, int userId, bool withBody)
+    {
+        var time = e.SentAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        var body = e.TextBody ?? string.Empty;
+        return new PipedriveMailMessage("mailMessage", time, new Message(
+            e.Id, [new Party(e.From)], e.To.Select(a => new Party(a)).ToList(), e.Cc.Select(a => new Party(a)).ToList(), [],
+            e.Subject, body.Length > 200 ? body[..200] : body, withBody ? e.HtmlBody ?? e.TextBody : null, userId,
+            e.LinkedVia == EmailLinkKind.Bcc ? 1 : 0, e.LinkedVia == EmailLinkKind.Sync ? 1 : 0,
+            string.IsNullOrEmpty(e.HtmlBody) && string.IsNullOrEmpty(e.TextBody) ? 0 : 1, time, e.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
+            e.MessageId, "email", e.DealId, e.LeadId));
+    }
+
+    /// <summary>A sender or recipient as stored ("Ann Buyer &lt;ann@example.com&gt;") split into Pipedrive's address and name.</summary>
+    [OmitNulls]
+    public sealed record Party(string EmailAddress, string? Name)
+    {
+        public Party(string stored)
+            : this(MimeKit.MailboxAddress.TryParse(stored, out var mailbox) ? mailbox.Address : stored,
+                MimeKit.MailboxAddress.TryParse(stored, out var named) && !string.IsNullOrEmpty(named.Name) ? named.Name : null)
+        {
+        }
+    }
+
+    /// <summary>Pipedrive's flags are 0 or 1; <c>deal_id</c> and <c>lead_id</c> are extras.</summary>
+    [OmitNulls]
+    public sealed record Message(int Id, List<Party> From, List<Party> To, List<Party> Cc, List<Party> Bcc, string Subject, string Snippet, string? Body,
+        int UserId, int SmartBccFlag, int SyncedFlag, int HasBodyFlag, string MessageTime, string AddTime, string? MuaMessageId, string ItemType, int? DealId, Guid? LeadId)
+    {
+        public int SentFlag => 1;
+        public int ReadFlag => 1;
+        public int DraftFlag => 0;
+        public int DeletedFlag => 0;
+        public int HasAttachmentsFlag => 0;
+    }
+}
+
 public static class DealsApi
 {
     public static RouteGroupBuilder MapDealsApi(this RouteGroupBuilder api)
@@ -59,6 +98,7 @@ public static class DealsApi
         api.MapPatch("/v2/deals/{id:int}", UpdateDeal);
         api.MapDelete("/v2/deals/{id:int}", DeleteDeal).WithSummary("Soft delete: restorable for 30 days.");
         api.MapPost("/v2/deals/{id:int}/restore", RestoreDeal);
+        api.MapGet("/v1/deals/{id:int}/mailMessages", ListMailMessages).WithSummary("The deal's emails, newest first, in Pipedrive's mail message shape.");
         api.MapPost("/v1/deals/{id:int}/mailMessages", AddMailMessage).WithSummary("Attach a raw RFC 822 (.eml) message sent as the request body.");
         return api;
     }
@@ -156,6 +196,26 @@ public static class DealsApi
     {
         var result = await commands.RestoreAsync(await currentUser.RequireAccessAsync(ct), id, ct);
         return await result.ToApiAsync(async deal => (object?)DealDto.From(deal, await DealApiShape.LoadAsync(db, ct)));
+    }
+
+    private static async Task<IResult> ListMailMessages(int id, CrmDbContext db, CurrentUser currentUser, int? start, int? limit,
+        [FromQuery(Name = "include_body")] int? includeBody, CancellationToken ct)
+    {
+        if (!Paging.TryCreate(start, limit, out var paging, out var error))
+        {
+            return error!;
+        }
+
+        var access = await currentUser.RequireAccessAsync(ct);
+        var deal = await db.Deals.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, ct);
+        if (deal is null || !access.CanSee(deal))
+        {
+            return ApiResults.NotFound("Deal");
+        }
+
+        var emails = await db.Emails.AsNoTracking().Where(e => e.DealId == id).OrderByDescending(e => e.SentAt).ThenByDescending(e => e.Id)
+            .Skip(paging.Start).Take(paging.Limit + 1).ToListAsync(ct);
+        return paging.Page(emails.Select(e => PipedriveMailMessage.From(e, deal.OwnerId, withBody: includeBody == 1)).ToList());
     }
 
     private static async Task<IResult> AddMailMessage(int id, HttpRequest request, CurrentUser currentUser, EmailCommands commands, CancellationToken ct)

@@ -30,7 +30,8 @@ test('getLeads pages with start and limit and says whether more items follow', a
     for (let i = 0; i < 3; i++) await newLead();
     const first = await rep.v1.LeadsApi.getLeads({ limit: 2, start: 0 });
     assert.equal(first.data.length, 2);
-    assert.equal(first.additional_data.pagination.more_items_in_collection, true);
+    // The SDK types the leads list's additional_data flat: { start, limit, more_items_in_collection }.
+    assert.equal(first.additional_data.more_items_in_collection, true);
     const second = await rep.v1.LeadsApi.getLeads({ limit: 2, start: 2 });
     assert.notDeepEqual(second.data.map((l) => l.id), first.data.map((l) => l.id));
 });

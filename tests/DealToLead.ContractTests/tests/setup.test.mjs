@@ -43,7 +43,7 @@ test('dealFields honour start and limit and type every field_type in the SDK\'s 
     assert.ok(all.length > 3);
     const page = await rep.v1.DealFieldsApi.getDealFields({ start: 1, limit: 2 });
     assert.deepEqual(page.data.map((f) => f.key), all.slice(1, 3).map((f) => f.key));
-    assert.equal(page.additional_data.pagination.more_items_in_collection, true);
+    assert.equal(page.additional_data.more_items_in_collection, true);
 });
 
 test('users: the current user, one user and all users', async () => {

@@ -5,8 +5,8 @@ using DealToLead.Core.Crm;
 using DealToLead.Infrastructure.Seeding;
 using DealToLead.IntegrationTests.Infrastructure;
 using DealToLead.IntegrationTests.Leads;
-using Microsoft.EntityFrameworkCore;
 using DealToLead.IntegrationTests.Permissions;
+using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.IntegrationTests.Crm;
 
