@@ -19,6 +19,8 @@ test('addLead, getLead, updateLead and deleteLead answer with every field the SD
     const updated = (await rep.v1.LeadsApi.updateLead({ id: lead.id, UpdateLeadRequest: { title: 'Renamed lead', is_archived: true } })).data;
     assert.equal(updated.title, 'Renamed lead');
     assert.equal(updated.is_archived, true);
+    const archived = await rep.v1.LeadsApi.getArchivedLeads({ limit: 500 });
+    assert.ok(archived.data.some((l) => l.id === lead.id));
     const fetched = (await rep.v1.LeadsApi.getLead({ id: lead.id })).data;
     assert.equal(fetched.value.amount, 1200);
     const deleted = await rep.v1.LeadsApi.deleteLead({ id: lead.id });
