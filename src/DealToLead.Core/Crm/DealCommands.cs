@@ -251,11 +251,6 @@ public sealed class DealCommands(CrmDbContext db, TimeProvider clock)
             Set(DealHistoryFields.Organization, deal.OrganizationId, c.ClearOrganization ? null : c.OrganizationId, v => deal.OrganizationId = v);
         }
 
-        if (deal.PersonId is null && deal.OrganizationId is null)
-        {
-            return "A deal needs a person or an organization.";
-        }
-
         if (c.StageId is not null || c.PipelineId is not null)
         {
             Stage? stage;

@@ -7,9 +7,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.Web.Api;
 
+/// <summary><c>deal_is_deleted</c> is DealToLead's own: the activity stays on a deleted (e.g. converted) deal, readable but not editable.</summary>
 [OmitNulls]
 public sealed record ActivityDto(int Id, string Subject, string Type, DateOnly DueDate, string? DueTime, string? Duration, int OwnerId, bool Done,
-    DateTimeOffset? MarkedAsDoneTime, string? Note, int? DealId, Guid? LeadId, int? PersonId, int? OrgId, DateTimeOffset AddTime)
+    DateTimeOffset? MarkedAsDoneTime, string? Note, int? DealId, Guid? LeadId, int? PersonId, int? OrgId, DateTimeOffset AddTime, bool DealIsDeleted = false)
 {
     public static ActivityDto From(Activity a) => new(a.Id, a.Subject, a.Type.ToString().ToLowerInvariant(), a.DueDate, a.DueTime?.ToString("HH:mm", CultureInfo.InvariantCulture),
         a.Duration?.ToString(@"hh\:mm", CultureInfo.InvariantCulture), a.OwnerId, a.Done, a.DoneAt, a.Note, a.DealId, a.LeadId, a.PersonId, a.OrganizationId, a.CreatedAt);
@@ -18,7 +19,8 @@ public sealed record ActivityDto(int Id, string Subject, string Type, DateOnly D
 public sealed record ActivityRequest(string? Subject, string? Type, DateOnly? DueDate, string? DueTime, string? Duration, int? OwnerId, bool? Done,
     string? Note, int? DealId, Guid? LeadId, int? PersonId, int? OrgId);
 
-public sealed record NoteDto(int Id, string Content, int? DealId, Guid? LeadId, int? PersonId, int? OrgId, int UserId, DateTimeOffset AddTime)
+/// <summary><c>deal_is_deleted</c> is DealToLead's own, as on <see cref="ActivityDto"/>.</summary>
+public sealed record NoteDto(int Id, string Content, int? DealId, Guid? LeadId, int? PersonId, int? OrgId, int UserId, DateTimeOffset AddTime, bool DealIsDeleted = false)
 {
     public static NoteDto From(Note n) => new(n.Id, n.Content, n.DealId, n.LeadId, n.PersonId, n.OrganizationId, n.AuthorId, n.CreatedAt);
 }
@@ -44,27 +46,79 @@ public static class ActivitiesAndNotesApi
         return api;
     }
 
-    private static async Task<IResult> ListActivities(CrmDbContext db, CurrentUser currentUser, [FromQuery(Name = "deal_id")] int? dealId, [FromQuery(Name = "lead_id")] Guid? leadId,
-        [FromQuery(Name = "owner_id")] int? ownerId, bool? done, int? start, int? limit, CancellationToken ct)
+    private static readonly KeysetSorts<Activity> ActivitySorts = new KeysetSorts<Activity>(a => a.Id)
+        .With("add_time", a => a.CreatedAt)
+        .With("due_date", a => a.DueDate);
+
+    /// <summary>The query parameters of Pipedrive's v2 getActivities that DealToLead reads.</summary>
+    public sealed record ActivityListQuery(
+        [property: FromQuery(Name = "filter_id")] int? FilterId,
+        string? Ids,
+        [property: FromQuery(Name = "owner_id")] int? OwnerId,
+        [property: FromQuery(Name = "deal_id")] int? DealId,
+        [property: FromQuery(Name = "lead_id")] Guid? LeadId,
+        [property: FromQuery(Name = "person_id")] int? PersonId,
+        [property: FromQuery(Name = "org_id")] int? OrgId,
+        bool? Done,
+        [property: FromQuery(Name = "updated_since")] string? UpdatedSince,
+        [property: FromQuery(Name = "updated_until")] string? UpdatedUntil);
+
+    private static async Task<IResult> ListActivities(CrmDbContext db, CurrentUser currentUser, [AsParameters] ActivityListQuery q, [AsParameters] CursorQuery page, CancellationToken ct)
     {
-        if (!Paging.TryCreate(start, limit, out var paging, out var error))
+        if (ListParameters.RefuseFilterId(q.FilterId) is { } refused)
+        {
+            return refused;
+        }
+
+        if (q.UpdatedSince is not null || q.UpdatedUntil is not null)
+        {
+            return ApiResults.BadRequest("updated_since and updated_until are not supported for activities: DealToLead does not record when an activity was last changed.");
+        }
+
+        if (!ActivitySorts.TryRead(page, out var paging, out var error) || !ListParameters.TryReadIds(q.Ids, out var ids, out error))
         {
             return error!;
         }
 
         var query = db.Activities.AsNoTracking().VisibleTo(db, await currentUser.RequireAccessAsync(ct));
-        query = dealId is { } d ? query.Where(a => a.DealId == d) : query;
-        query = leadId is { } l ? query.Where(a => a.LeadId == l) : query;
-        query = ownerId is { } o ? query.Where(a => a.OwnerId == o) : query;
-        query = done is { } isDone ? query.Where(a => a.Done == isDone) : query;
-        var rows = await query.OrderBy(a => a.Id).Skip(paging.Start).Take(paging.Limit + 1).ToListAsync(ct);
-        return paging.Page(rows.Select(ActivityDto.From).ToList());
+        query = q.DealId is { } d ? query.Where(a => a.DealId == d) : query;
+        query = q.LeadId is { } l ? query.Where(a => a.LeadId == l) : query;
+        query = q.OwnerId is { } o ? query.Where(a => a.OwnerId == o) : query;
+        query = q.Done is { } isDone ? query.Where(a => a.Done == isDone) : query;
+        query = q.PersonId is { } p ? query.Where(a => a.PersonId == p) : query;
+        query = q.OrgId is { } org ? query.Where(a => a.OrganizationId == org) : query;
+        query = ids is null ? query : query.Where(a => ids.Contains(a.Id));
+        if (q.DealId is null && ids is null)
+        {
+            // As in Pipedrive, a deleted deal's items are listed only when asked for by deal or by id.
+            query = query.Where(a => a.DealId == null || db.Deals.Any(deal => deal.Id == a.DealId));
+        }
+
+        var activities = await paging.ReadAsync(query, ct);
+        var deleted = await DeletedDealIdsAsync(db, activities.Items.Select(a => a.DealId), ct);
+        return activities.Ok(activities.Items.Select(a => ActivityDto.From(a) with { DealIsDeleted = a.DealId is { } dealId && deleted.Contains(dealId) }));
     }
 
-    private static async Task<IResult> GetActivity(int id, CrmDbContext db, CurrentUser currentUser, CancellationToken ct) =>
-        await db.Activities.AsNoTracking().VisibleTo(db, await currentUser.RequireAccessAsync(ct)).FirstOrDefaultAsync(a => a.Id == id, ct) is { } activity
-            ? ApiResults.Ok(ActivityDto.From(activity))
-            : ApiResults.NotFound("Activity");
+    private static async Task<IResult> GetActivity(int id, CrmDbContext db, CurrentUser currentUser, CancellationToken ct)
+    {
+        var activity = await db.Activities.AsNoTracking().VisibleTo(db, await currentUser.RequireAccessAsync(ct)).FirstOrDefaultAsync(a => a.Id == id, ct);
+        if (activity is null)
+        {
+            return ApiResults.NotFound("Activity");
+        }
+
+        var deleted = await DeletedDealIdsAsync(db, [activity.DealId], ct);
+        return ApiResults.Ok(ActivityDto.From(activity) with { DealIsDeleted = deleted.Count > 0 });
+    }
+
+    /// <summary>Which of these deals are deleted (converted deals included): their items are shown, marked, and cannot be changed.</summary>
+    private static async Task<HashSet<int>> DeletedDealIdsAsync(CrmDbContext db, IEnumerable<int?> dealIds, CancellationToken ct)
+    {
+        var ids = dealIds.OfType<int>().Distinct().ToList();
+        return ids.Count == 0
+            ? []
+            : (await db.Deals.IgnoreQueryFilters().Where(d => ids.Contains(d.Id) && d.DeletedAt != null).Select(d => d.Id).ToListAsync(ct)).ToHashSet();
+    }
 
     private static async Task<IResult> CreateActivity(ActivityRequest? request, CurrentUser currentUser, ActivityCommands commands, CancellationToken ct)
     {
@@ -114,14 +168,27 @@ public static class ActivitiesAndNotesApi
         query = leadId is { } l ? query.Where(n => n.LeadId == l) : query;
         query = personId is { } p ? query.Where(n => n.PersonId == p) : query;
         query = orgId is { } o ? query.Where(n => n.OrganizationId == o) : query;
+        if (dealId is null)
+        {
+            query = query.Where(n => n.DealId == null || db.Deals.Any(deal => deal.Id == n.DealId));
+        }
+
         var rows = await query.OrderBy(n => n.Id).Skip(paging.Start).Take(paging.Limit + 1).ToListAsync(ct);
-        return paging.Page(rows.Select(NoteDto.From).ToList());
+        var deleted = await DeletedDealIdsAsync(db, rows.Select(n => n.DealId), ct);
+        return paging.Page(rows.Select(n => NoteDto.From(n) with { DealIsDeleted = n.DealId is { } id && deleted.Contains(id) }).ToList());
     }
 
-    private static async Task<IResult> GetNote(int id, CrmDbContext db, CurrentUser currentUser, CancellationToken ct) =>
-        await db.Notes.AsNoTracking().VisibleTo(db, await currentUser.RequireAccessAsync(ct)).FirstOrDefaultAsync(n => n.Id == id, ct) is { } note
-            ? ApiResults.Ok(NoteDto.From(note))
-            : ApiResults.NotFound("Note");
+    private static async Task<IResult> GetNote(int id, CrmDbContext db, CurrentUser currentUser, CancellationToken ct)
+    {
+        var note = await db.Notes.AsNoTracking().VisibleTo(db, await currentUser.RequireAccessAsync(ct)).FirstOrDefaultAsync(n => n.Id == id, ct);
+        if (note is null)
+        {
+            return ApiResults.NotFound("Note");
+        }
+
+        var deleted = await DeletedDealIdsAsync(db, [note.DealId], ct);
+        return ApiResults.Ok(NoteDto.From(note) with { DealIsDeleted = deleted.Count > 0 });
+    }
 
     private static async Task<IResult> CreateNote(NoteRequest? request, CurrentUser currentUser, NoteCommands commands, CancellationToken ct)
     {

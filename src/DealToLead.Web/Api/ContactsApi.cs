@@ -69,22 +69,65 @@ public static class ContactsApi
     private static Task<List<CustomFieldDefinition>> FieldsAsync(CrmDbContext db, CustomFieldEntity entity, CancellationToken ct) =>
         db.CustomFields.AsNoTracking().Where(f => f.Entity == entity).OrderBy(f => f.OrderNr).ToListAsync(ct);
 
-    private static async Task<IResult> ListPersons(CrmDbContext db, [FromQuery(Name = "org_id")] int? orgId, int? start, int? limit, CancellationToken ct)
+    private static readonly KeysetSorts<Person> PersonSorts = new KeysetSorts<Person>(p => p.Id)
+        .With("update_time", p => p.UpdatedAt)
+        .With("add_time", p => p.CreatedAt);
+
+    private static readonly KeysetSorts<Organization> OrganizationSorts = new KeysetSorts<Organization>(o => o.Id)
+        .With("update_time", o => o.UpdatedAt)
+        .With("add_time", o => o.CreatedAt);
+
+    /// <summary>The query parameters of Pipedrive's v2 getPersons and getOrganizations that DealToLead reads (organizations ignore org_id and deal_id).</summary>
+    public sealed record ContactListQuery(
+        [property: FromQuery(Name = "filter_id")] int? FilterId,
+        string? Ids,
+        [property: FromQuery(Name = "owner_id")] int? OwnerId,
+        [property: FromQuery(Name = "updated_since")] string? UpdatedSince,
+        [property: FromQuery(Name = "updated_until")] string? UpdatedUntil,
+        [property: FromQuery(Name = "custom_fields")] string? CustomFields);
+
+    /// <summary>The filter parameters both contact lists share, read and checked.</summary>
+    private sealed record ContactFilter(List<int>? Ids, DateTimeOffset? UpdatedSince, DateTimeOffset? UpdatedUntil, HashSet<string>? CustomFieldKeys);
+
+    private static bool TryRead(ContactListQuery q, out ContactFilter filter, out IResult? error)
     {
-        if (!Paging.TryCreate(start, limit, out var paging, out var error))
+        filter = null!;
+        if ((error = ListParameters.RefuseFilterId(q.FilterId)) is not null
+            || !ListParameters.TryReadIds(q.Ids, out var ids, out error)
+            || !ListParameters.TryReadTime("updated_since", q.UpdatedSince, out var since, out error)
+            || !ListParameters.TryReadTime("updated_until", q.UpdatedUntil, out var until, out error)
+            || !ListParameters.TryReadCustomFieldKeys(q.CustomFields, out var keys, out error))
+        {
+            return false;
+        }
+
+        filter = new ContactFilter(ids, since, until, keys);
+        return true;
+    }
+
+    private static async Task<IResult> ListPersons(CrmDbContext db, CurrentUser currentUser, [AsParameters] ContactListQuery q, [FromQuery(Name = "org_id")] int? orgId,
+        [FromQuery(Name = "deal_id")] int? dealId, [AsParameters] CursorQuery page, CancellationToken ct)
+    {
+        if (!TryRead(q, out var filter, out var error) || !PersonSorts.TryRead(page, out var paging, out error))
         {
             return error!;
         }
 
         var query = db.Persons.AsNoTracking();
-        if (orgId is { } o)
+        query = orgId is { } o ? query.Where(p => p.OrganizationId == o) : query;
+        query = q.OwnerId is { } owner ? query.Where(p => p.OwnerId == owner) : query;
+        query = filter.Ids is { } ids ? query.Where(p => ids.Contains(p.Id)) : query;
+        query = filter.UpdatedSince is { } since ? query.Where(p => p.UpdatedAt >= since) : query;
+        query = filter.UpdatedUntil is { } until ? query.Where(p => p.UpdatedAt < until) : query;
+        if (dealId is { } d)
         {
-            query = query.Where(p => p.OrganizationId == o);
+            var deals = db.Deals.AsNoTracking().VisibleTo(await currentUser.RequireAccessAsync(ct));
+            query = query.Where(p => deals.Any(deal => deal.Id == d && deal.PersonId == p.Id));
         }
 
-        var persons = await query.OrderBy(p => p.Id).Skip(paging.Start).Take(paging.Limit + 1).ToListAsync(ct);
+        var persons = await paging.ReadAsync(query, ct);
         var fields = await FieldsAsync(db, CustomFieldEntity.Person, ct);
-        return paging.Page(persons.Select(p => PersonDto.From(p, fields)).ToList());
+        return persons.Ok(persons.Items.Select(p => PersonDto.From(p, fields)).Select(dto => dto with { CustomFields = dto.CustomFields.Only(filter.CustomFieldKeys) }));
     }
 
     private static async Task<IResult> GetPerson(int id, CrmDbContext db, CancellationToken ct) =>
@@ -149,16 +192,22 @@ public static class ContactsApi
         return true;
     }
 
-    private static async Task<IResult> ListOrganizations(CrmDbContext db, int? start, int? limit, CancellationToken ct)
+    private static async Task<IResult> ListOrganizations(CrmDbContext db, [AsParameters] ContactListQuery q, [AsParameters] CursorQuery page, CancellationToken ct)
     {
-        if (!Paging.TryCreate(start, limit, out var paging, out var error))
+        if (!TryRead(q, out var filter, out var error) || !OrganizationSorts.TryRead(page, out var paging, out error))
         {
             return error!;
         }
 
-        var orgs = await db.Organizations.AsNoTracking().OrderBy(o => o.Id).Skip(paging.Start).Take(paging.Limit + 1).ToListAsync(ct);
+        var query = db.Organizations.AsNoTracking();
+        query = q.OwnerId is { } owner ? query.Where(o => o.OwnerId == owner) : query;
+        query = filter.Ids is { } ids ? query.Where(o => ids.Contains(o.Id)) : query;
+        query = filter.UpdatedSince is { } since ? query.Where(o => o.UpdatedAt >= since) : query;
+        query = filter.UpdatedUntil is { } until ? query.Where(o => o.UpdatedAt < until) : query;
+
+        var orgs = await paging.ReadAsync(query, ct);
         var fields = await FieldsAsync(db, CustomFieldEntity.Organization, ct);
-        return paging.Page(orgs.Select(o => OrganizationDto.From(o, fields)).ToList());
+        return orgs.Ok(orgs.Items.Select(o => OrganizationDto.From(o, fields)).Select(dto => dto with { CustomFields = dto.CustomFields.Only(filter.CustomFieldKeys) }));
     }
 
     private static async Task<IResult> GetOrganization(int id, CrmDbContext db, CancellationToken ct) =>

@@ -1,16 +1,21 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using DealToLead.Core.Crm;
 
 namespace DealToLead.Web.Api;
 
-/// <summary>Offset paging as Pipedrive does it: <c>start</c> and <c>limit</c> in, <c>additional_data.pagination</c> out.</summary>
+/// <summary>
+/// Offset paging as Pipedrive's v1 lists do it: <c>start</c> and <c>limit</c> in, <c>additional_data.pagination</c> out.
+/// The v2 lists page with cursors instead (<see cref="KeysetSorts{T}"/>).
+/// </summary>
 public sealed record Paging(int Start, int Limit)
 {
+    public const int DefaultLimit = 100;
     public const int MaxLimit = 500;
 
     public static bool TryCreate(int? start, int? limit, out Paging paging, out IResult? error)
     {
-        paging = new Paging(start ?? 0, limit ?? 100);
+        paging = new Paging(start ?? 0, limit ?? DefaultLimit);
         error = null;
         if (paging.Start < 0)
         {
@@ -34,6 +39,9 @@ public sealed record Paging(int Start, int Limit)
         // (leads, fields, mail messages), and its SDK types each so: both are sent.
         return ApiResults.Ok(data, new V1Pagination(pagination, Start, Limit, more, pagination.NextStart));
     }
+
+    /// <summary>A page of a list that is read whole (it is short): the same envelope as <see cref="Page{T}"/>.</summary>
+    public IResult PageOf<T>(IReadOnlyList<T> all) => Page(all.Skip(Start).Take(Limit + 1).ToList());
 }
 
 [OmitNulls]

@@ -103,41 +103,94 @@ public static class DealsApi
         return api;
     }
 
-    private static async Task<IResult> ListDeals(CrmDbContext db, CurrentUser currentUser, string? status, [FromQuery(Name = "owner_id")] int? ownerId, [FromQuery(Name = "person_id")] int? personId, [FromQuery(Name = "org_id")] int? orgId,
-        [FromQuery(Name = "pipeline_id")] int? pipelineId, [FromQuery(Name = "stage_id")] int? stageId, int? start, int? limit, CancellationToken ct)
+    private static readonly KeysetSorts<Deal> DealSorts = new KeysetSorts<Deal>(d => d.Id)
+        .With("update_time", d => d.UpdatedAt)
+        .With("add_time", d => d.CreatedAt);
+
+    /// <summary>The query parameters of Pipedrive's v2 getDeals that DealToLead reads.</summary>
+    public sealed record DealListQuery(
+        [property: FromQuery(Name = "filter_id")] int? FilterId,
+        string? Ids,
+        [property: FromQuery(Name = "owner_id")] int? OwnerId,
+        [property: FromQuery(Name = "person_id")] int? PersonId,
+        [property: FromQuery(Name = "org_id")] int? OrgId,
+        [property: FromQuery(Name = "pipeline_id")] int? PipelineId,
+        [property: FromQuery(Name = "stage_id")] int? StageId,
+        string? Status,
+        [property: FromQuery(Name = "updated_since")] string? UpdatedSince,
+        [property: FromQuery(Name = "updated_until")] string? UpdatedUntil,
+        [property: FromQuery(Name = "custom_fields")] string? CustomFields);
+
+    private static async Task<IResult> ListDeals(CrmDbContext db, CurrentUser currentUser, [AsParameters] DealListQuery q, [AsParameters] CursorQuery page, CancellationToken ct)
     {
-        if (!Paging.TryCreate(start, limit, out var paging, out var error))
+        if (ListParameters.RefuseFilterId(q.FilterId) is { } refused)
+        {
+            return refused;
+        }
+
+        if (!DealSorts.TryRead(page, out var paging, out var error)
+            || !ListParameters.TryReadIds(q.Ids, out var ids, out error)
+            || !ListParameters.TryReadTime("updated_since", q.UpdatedSince, out var updatedSince, out error)
+            || !ListParameters.TryReadTime("updated_until", q.UpdatedUntil, out var updatedUntil, out error)
+            || !TryReadStatuses(q.Status, out var statuses, out error)
+            || !ListParameters.TryReadCustomFieldKeys(q.CustomFields, out var customKeys, out error))
         {
             return error!;
         }
 
-        DealListStatus listStatus;
-        switch (status?.ToLowerInvariant())
-        {
-            case null or "" or "all_not_deleted": listStatus = DealListStatus.AllNotDeleted; break;
-            case "open": listStatus = DealListStatus.Open; break;
-            case "won": listStatus = DealListStatus.Won; break;
-            case "lost": listStatus = DealListStatus.Lost; break;
-            case "deleted": listStatus = DealListStatus.Deleted; break;
-            default: return ApiResults.BadRequest("status must be one of open, won, lost, deleted, all_not_deleted.");
-        }
-
         var access = await currentUser.RequireAccessAsync(ct);
-        var filter = new DealListFilter { Status = listStatus, OwnerId = ownerId, PipelineId = pipelineId, StageId = stageId };
-        var query = filter.Apply(db.Deals.AsNoTracking(), access);
-        if (personId is { } p)
+        // Pipedrive: without a status, every deal that is not deleted; "deleted" adds those deleted in the last 30 days.
+        var filter = new DealListFilter { Status = DealListStatus.AllNotDeleted, OwnerId = q.OwnerId, PipelineId = q.PipelineId, StageId = q.StageId };
+        var query = filter.Apply(statuses.Deleted ? db.Deals.IgnoreQueryFilters().AsNoTracking() : db.Deals.AsNoTracking(), access);
+        if (statuses.Open || statuses.Won || statuses.Lost)
         {
-            query = query.Where(d => d.PersonId == p);
+            var (open, won, lost, deleted) = statuses;
+            query = query.Where(d => (deleted && d.DeletedAt != null)
+                || (d.DeletedAt == null && ((open && d.Status == DealStatus.Open) || (won && d.Status == DealStatus.Won) || (lost && d.Status == DealStatus.Lost))));
+        }
+        else if (statuses.Deleted)
+        {
+            query = query.Where(d => d.DeletedAt != null);
         }
 
-        if (orgId is { } o)
-        {
-            query = query.Where(d => d.OrganizationId == o);
-        }
+        query = ids is null ? query : query.Where(d => ids.Contains(d.Id));
+        query = q.PersonId is { } personId ? query.Where(d => d.PersonId == personId) : query;
+        query = q.OrgId is { } orgId ? query.Where(d => d.OrganizationId == orgId) : query;
+        query = updatedSince is { } since ? query.Where(d => d.UpdatedAt >= since) : query;
+        query = updatedUntil is { } until ? query.Where(d => d.UpdatedAt < until) : query;
 
-        var deals = await query.OrderBy(d => d.Id).Skip(paging.Start).Take(paging.Limit + 1).ToListAsync(ct);
+        var deals = await paging.ReadAsync(query, ct);
         var shape = await DealApiShape.LoadAsync(db, ct);
-        return paging.Page(deals.Select(d => DealDto.From(d, shape)).ToList());
+        return deals.Ok(deals.Items.Select(d => DealDto.From(d, shape)).Select(dto => dto with { CustomFields = dto.CustomFields.Only(customKeys) }));
+    }
+
+    private readonly record struct DealStatuses(bool Open, bool Won, bool Lost, bool Deleted);
+
+    /// <summary>Pipedrive's <c>status</c>: one of open, won, lost, deleted, or several comma-separated.</summary>
+    private static bool TryReadStatuses(string? text, out DealStatuses statuses, out IResult? error)
+    {
+        statuses = default;
+        error = null;
+        if (string.IsNullOrEmpty(text) || text == "all_not_deleted")
+        {
+            return true;
+        }
+
+        foreach (var status in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            switch (status.ToLowerInvariant())
+            {
+                case "open": statuses = statuses with { Open = true }; break;
+                case "won": statuses = statuses with { Won = true }; break;
+                case "lost": statuses = statuses with { Lost = true }; break;
+                case "deleted": statuses = statuses with { Deleted = true }; break;
+                default:
+                    error = ApiResults.BadRequest("status must be open, won, lost or deleted, or several of them comma-separated.");
+                    return false;
+            }
+        }
+
+        return true;
     }
 
     private static async Task<IResult> GetDeal(int id, CrmDbContext db, CurrentUser currentUser, CancellationToken ct)

@@ -24,17 +24,12 @@ public static class PipelinesApi
 {
     public static RouteGroupBuilder MapPipelinesApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/v2/pipelines", async (CrmDbContext db, CancellationToken ct) =>
-            ApiResults.Ok(await db.Pipelines.AsNoTracking().OrderByDescending(p => p.IsDefault).ThenBy(p => p.OrderNr)
-                .Select(p => new PipelineDto(p.Id, p.Name, p.OrderNr, p.IsDefault)).ToListAsync(ct)));
+        api.MapGet("/v2/pipelines", ListPipelines);
         api.MapGet("/v2/pipelines/{id:int}", async (int id, CrmDbContext db, CancellationToken ct) =>
             await db.Pipelines.AsNoTracking().Where(p => p.Id == id).Select(p => new PipelineDto(p.Id, p.Name, p.OrderNr, p.IsDefault)).FirstOrDefaultAsync(ct) is { } pipeline
                 ? ApiResults.Ok(pipeline)
                 : ApiResults.NotFound("Pipeline"));
-        api.MapGet("/v2/stages", async ([FromQuery(Name = "pipeline_id")] int? pipelineId, CrmDbContext db, CancellationToken ct) =>
-            ApiResults.Ok(await db.Stages.AsNoTracking().Where(s => pipelineId == null || s.PipelineId == pipelineId)
-                .OrderBy(s => s.PipelineId).ThenBy(s => s.OrderNr)
-                .Select(s => new StageDto(s.Id, s.Name, s.OrderNr, s.PipelineId, s.DealProbability)).ToListAsync(ct)));
+        api.MapGet("/v2/stages", ListStages);
         api.MapGet("/v2/stages/{id:int}", async (int id, CrmDbContext db, CancellationToken ct) =>
             await db.Stages.AsNoTracking().Where(s => s.Id == id).Select(s => new StageDto(s.Id, s.Name, s.OrderNr, s.PipelineId, s.DealProbability)).FirstOrDefaultAsync(ct) is { } stage
                 ? ApiResults.Ok(stage)
@@ -42,6 +37,32 @@ public static class PipelinesApi
         api.MapGet("/v1/dealFields", ListDealFields);
         api.MapPipelineAdministrationApi();
         return api;
+    }
+
+    private static readonly KeysetSorts<Core.Crm.Pipeline> PipelineSorts = new(p => p.Id);
+
+    private static readonly KeysetSorts<Stage> StageSorts = new KeysetSorts<Stage>(s => s.Id).With("order_nr", s => s.OrderNr);
+
+    private static async Task<IResult> ListPipelines([AsParameters] CursorQuery page, CrmDbContext db, CancellationToken ct)
+    {
+        if (!PipelineSorts.TryRead(page, out var paging, out var error))
+        {
+            return error!;
+        }
+
+        var pipelines = await paging.ReadAsync(db.Pipelines.AsNoTracking(), ct);
+        return pipelines.Ok(pipelines.Items.Select(p => new PipelineDto(p.Id, p.Name, p.OrderNr, p.IsDefault)));
+    }
+
+    private static async Task<IResult> ListStages([FromQuery(Name = "pipeline_id")] int? pipelineId, [AsParameters] CursorQuery page, CrmDbContext db, CancellationToken ct)
+    {
+        if (!StageSorts.TryRead(page, out var paging, out var error))
+        {
+            return error!;
+        }
+
+        var stages = await paging.ReadAsync(db.Stages.AsNoTracking().Where(s => pipelineId == null || s.PipelineId == pipelineId), ct);
+        return stages.Ok(stages.Items.Select(s => new StageDto(s.Id, s.Name, s.OrderNr, s.PipelineId, s.DealProbability)));
     }
 
     /// <summary>Changes to pipelines and stages: global admins only, with the rules of <see cref="PipelineAdministration"/>.</summary>
@@ -173,8 +194,13 @@ public static class PipelinesApi
         new("label", "Label", "set", false, true, null, 12, labelOptions, null),
     ];
 
-    private static async Task<IResult> ListDealFields(CrmDbContext db, CancellationToken ct)
+    private static async Task<IResult> ListDealFields(CrmDbContext db, int? start, int? limit, CancellationToken ct)
     {
+        if (!Paging.TryCreate(start, limit, out var paging, out var error))
+        {
+            return error!;
+        }
+
         var custom = await db.CustomFields.AsNoTracking().Where(f => f.Entity == CustomFieldEntity.Deal).OrderBy(f => f.OrderNr).ToListAsync(ct);
         var labels = (await DealLabel.AllById(db).ToListAsync(ct)).Select(l => new FieldOptionDto(l.Id, l.Name)).ToList();
         var standard = StandardDealFields(labels);
@@ -182,7 +208,7 @@ public static class PipelinesApi
             standard.Count + f.OrderNr,
             f.Options.Count == 0 ? null : f.Options.Select((o, i) => new FieldOptionDto(i + 1, o)).ToList(),
             f.FormulaExpression))).ToList();
-        return ApiResults.Ok(fields, new { Pagination = new PaginationInfo(0, fields.Count, false, null) });
+        return paging.PageOf(fields);
     }
 
     private static string FieldType(CustomFieldType type) => type switch

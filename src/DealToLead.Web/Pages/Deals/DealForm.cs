@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using DealToLead.Core.Crm;
 using DealToLead.Core.CustomFields;
 using DealToLead.Core.Data;
@@ -6,9 +7,13 @@ using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.Web.Pages.Deals;
 
-/// <summary>The fields of the edit and new-deal forms.</summary>
-public sealed class DealFormInput
+/// <summary>
+/// The fields of the edit and new-deal forms. The forms ask for a contact, although a deal does not need one
+/// (the API, like Pipedrive's, accepts a deal with only a title): a deal made by hand should say who it is with.
+/// </summary>
+public sealed class DealFormInput : IValidatableObject
 {
+
     public string Title { get; set; } = string.Empty;
     public decimal Value { get; set; }
     public string Currency { get; set; } = "EUR";
@@ -35,6 +40,14 @@ public sealed class DealFormInput
         Visibility = deal.Visibility,
         Labels = string.Join(", ", deal.Labels),
     };
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (PersonId is null && OrganizationId is null)
+        {
+            yield return new ValidationResult("A deal needs a person or an organization.", [nameof(PersonId), nameof(OrganizationId)]);
+        }
+    }
 
     public DealChanges ToChanges(Dictionary<string, string> customFields) => new()
     {

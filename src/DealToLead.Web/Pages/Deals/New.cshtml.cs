@@ -41,7 +41,7 @@ public class NewModel(CrmDbContext db, CurrentUser currentUser, DealCommands com
         var changes = Input.ToChanges(CustomValues.Where(v => v.Value.Length > 0).ToDictionary());
         var result = ModelState.IsValid
             ? await commands.CreateAsync(access, changes)
-            : CommandError.Invalid("Check the values.");
+            : CommandError.Invalid("Check the values: " + string.Join(" ", ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage)));
         return result.ToForm(this, error => Error = error, "Deal created.", deal => Redirect($"/deals/{deal.Id}"));
     }
 }
