@@ -64,6 +64,11 @@ ensure_chromium() {
     export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
 }
 
+# Node.js 18+ for the Pipedrive SDK contract suite (node's built-in test runner); Debian 12 ships 18.
+ensure_node() {
+    command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
+}
+
 ensure_dotnet_tools() {
     (cd "$ROOT" && retry "dotnet tool restore" dotnet tool restore >/dev/null) || die "dotnet tool restore failed"
 }

@@ -9,11 +9,14 @@ TEST_PG_PORT="${TEST_PG_PORT:-55433}"
 command -v curl >/dev/null || apt_install curl ca-certificates
 ensure_postgres
 ensure_chromium
+ensure_node
 ensure_dotnet_tools
 
 mkdir -p "$ROOT/.data"
 PG_DIR="$(mktemp -d "$ROOT/.data/test-pg.XXXXXX")"
+APP_PID=""
 cleanup() {
+    [ -n "$APP_PID" ] && kill -- "-$APP_PID" 2>/dev/null
     stop_postgres "$PG_DIR"
     rm -rf "$PG_DIR"
 }
@@ -55,6 +58,34 @@ for project in tests/DealToLead.UnitTests tests/DealToLead.IntegrationTests test
         log "$name produced no results"; failed=$((failed + 1)); status=1
     fi
 done
+
+# Pipedrive's own Node.js SDK against the app served on a fresh database (tests/DealToLead.ContractTests).
+if [ -z "$FILTER" ] || [[ "$FILTER" == *Contract* ]]; then
+    log "contract suite: Pipedrive's SDK against DealToLead"
+    contract="$ROOT/tests/DealToLead.ContractTests"
+    retry "npm ci" bash -c "cd '$contract' && npm ci --no-audit --no-fund --loglevel=error" || die "npm ci failed"
+    psql -h 127.0.0.1 -p "$TEST_PG_PORT" -U postgres -qtAc "CREATE DATABASE contract" >/dev/null
+    app_port=$((TEST_PG_PORT + 1000))
+    while port_in_use "$app_port"; do app_port=$((app_port + 1)); done
+    # Development: migrations and the demo users (whose API tokens the suite uses) are applied at start-up.
+    (cd "$ROOT/src/DealToLead.Web" && ASPNETCORE_ENVIRONMENT=Development \
+        ConnectionStrings__Crm="$DEALTOLEAD_TEST_PG;Database=contract" Smtp__Host=127.0.0.1 Smtp__Port=9 \
+        RateLimiting__ApiPerMinute=100000 App__PublicUrl="http://127.0.0.1:$app_port" \
+        exec setsid dotnet bin/Debug/net10.0/DealToLead.Web.dll --urls "http://127.0.0.1:$app_port" >"$results/contract-app.log" 2>&1) &
+    APP_PID=$!
+    if wait_for_url "http://127.0.0.1:$app_port/healthz" 180; then
+        (cd "$contract" && DEALTOLEAD_URL="http://127.0.0.1:$app_port" node --test --test-concurrency=1 \
+            --test-reporter=spec --test-reporter-destination=stdout --test-reporter=tap --test-reporter-destination="$results/contract.tap" tests/) || status=1
+        p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$results/contract.tap"); f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$results/contract.tap")
+        s=$(sed -n 's/^# skipped \([0-9]*\)$/\1/p' "$results/contract.tap"); c=$(sed -n 's/^# cancelled \([0-9]*\)$/\1/p' "$results/contract.tap")
+        [ -n "$p" ] || { log "the contract suite produced no results"; f=1; }
+        passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0} + ${c:-0})); skipped=$((skipped + ${s:-0}))
+    else
+        tail -30 "$results/contract-app.log" >&2
+        log "the app for the contract suite did not become healthy"; failed=$((failed + 1)); status=1
+    fi
+    kill -- "-$APP_PID" 2>/dev/null; wait "$APP_PID" 2>/dev/null; APP_PID=""
+fi
 
 [ "$failed" -gt 0 ] && status=1
 echo "tests: $passed passed, $failed failed, $skipped skipped"

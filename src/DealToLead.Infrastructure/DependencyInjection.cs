@@ -35,6 +35,7 @@ public static class DependencyInjection
         services.AddSingleton<Background.BulkConversionWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<Background.BulkConversionWorker>());
         services.AddOptions<Email.SmtpOptions>().BindConfiguration(Email.SmtpOptions.Section);
+        services.AddOptions<Core.Leads.SmartBccOptions>().BindConfiguration(Core.Leads.SmartBccOptions.Section);
         services.AddSingleton<Email.OutboxEmailSender>();
         services.AddHostedService(sp => sp.GetRequiredService<Email.OutboxEmailSender>());
         services.AddScoped<Core.Users.PermissionAdministration>();

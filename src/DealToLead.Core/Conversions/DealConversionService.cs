@@ -324,6 +324,7 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
                 StageId = stage.Id,
                 Visibility = locked.Visibility,
                 CustomFields = new Dictionary<string, string>(locked.CustomFields),
+                SourceLeadId = leadId,
                 CreatedAt = now,
                 CreatedById = actor.UserId,
             };

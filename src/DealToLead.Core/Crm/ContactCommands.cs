@@ -23,6 +23,8 @@ public sealed record OrganizationChanges
 {
     public string? Name { get; init; }
     public string? Address { get; init; }
+    /// <summary>The address's components (<see cref="OrganizationAddress.Parts"/>); given with or without <see cref="Address"/>, they replace the old ones.</summary>
+    public IReadOnlyDictionary<string, string>? AddressParts { get; init; }
     public int? OwnerId { get; init; }
     public IReadOnlyDictionary<string, string>? CustomFields { get; init; }
 }
@@ -194,10 +196,24 @@ public sealed class ContactCommands(CrmDbContext db)
             return CommandError.Invalid($"The address may have at most {MaxAddressLength} characters.");
         }
 
+        if (c.AddressParts?.FirstOrDefault(p => !OrganizationAddress.Parts.Contains(p.Key) || p.Value.Length > OrganizationAddress.MaxPartLength) is { Key: not null } badPart)
+        {
+            return CommandError.Invalid(OrganizationAddress.Parts.Contains(badPart.Key)
+                ? $"The address's {badPart.Key} may have at most {OrganizationAddress.MaxPartLength} characters."
+                : $"The address has no part named '{badPart.Key}'. Use value, {string.Join(", ", OrganizationAddress.Parts)}.");
+        }
+
         organization.Name = c.Name?.Trim() ?? organization.Name;
         if (c.Address is not null)
         {
             organization.Address = string.IsNullOrWhiteSpace(c.Address) ? null : c.Address.Trim();
+        }
+
+        if (c.AddressParts is not null || c.Address is not null)
+        {
+            // A new line without parts makes the old parts wrong, so they go with it.
+            organization.AddressParts = (c.AddressParts ?? new Dictionary<string, string>())
+                .Where(p => !string.IsNullOrWhiteSpace(p.Value)).ToDictionary(p => p.Key, p => p.Value.Trim());
         }
 
         if (await OwnerErrorAsync(c.OwnerId, cancellationToken) is { } ownerError)

@@ -43,6 +43,8 @@ public class Deal : IAuditable, IOwnedRecord
     public Visibility Visibility { get; set; } = Visibility.EntireCompany;
     public List<string> Labels { get; set; } = [];
     public Dictionary<string, string> CustomFields { get; set; } = [];
+    /// <summary>The lead this deal was made from, if it was converted from one (the lead itself is gone).</summary>
+    public Guid? SourceLeadId { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
     public int? CreatedById { get; set; }

@@ -283,8 +283,14 @@ public sealed class DealCommands(CrmDbContext db, TimeProvider clock)
         if (c.Labels is not null)
         {
             var labels = c.Labels.Select(l => l.Trim()).Where(l => l.Length > 0).Distinct().ToList();
+            if (labels.FirstOrDefault(l => l.Length > DealLabel.MaxNameLength) is { } tooLong)
+            {
+                return $"A label may have at most {DealLabel.MaxNameLength} characters; \"{tooLong[..20]}…\" has {tooLong.Length}.";
+            }
+
             if (!labels.SequenceEqual(deal.Labels))
             {
+                await DealLabel.EnsureAsync(db, labels, cancellationToken);
                 history.Add(new DealHistoryEntry { DealId = deal.Id, At = now, UserId = actor.UserId, Field = DealHistoryFields.Labels, OldValue = string.Join(", ", deal.Labels), NewValue = string.Join(", ", labels) });
                 deal.Labels = labels;
             }

@@ -24,6 +24,7 @@ public class CrmDbContext(DbContextOptions<CrmDbContext> options)
     public DbSet<Organization> Organizations => Set<Organization>();
     public DbSet<Person> Persons => Set<Person>();
     public DbSet<Deal> Deals => Set<Deal>();
+    public DbSet<DealLabel> DealLabels => Set<DealLabel>();
     public DbSet<Activity> Activities => Set<Activity>();
     public DbSet<Note> Notes => Set<Note>();
     public DbSet<EmailMessage> Emails => Set<EmailMessage>();

@@ -105,6 +105,7 @@ public sealed class DemoSeeder(CrmDbContext db, IPasswordHasher<AppUser> hasher,
 
         db.Deals.AddRange(deals);
         await db.SaveChangesAsync(cancellationToken);
+        await DealLabel.EnsureAsync(db, DealLabels, cancellationToken);
 
         foreach (var deal in deals)
         {

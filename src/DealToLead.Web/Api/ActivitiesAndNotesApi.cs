@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace DealToLead.Web.Api;
 
 /// <summary><c>deal_is_deleted</c> is DealToLead's own: the activity stays on a deleted (e.g. converted) deal, readable but not editable.</summary>
+[OmitNulls]
 public sealed record ActivityDto(int Id, string Subject, string Type, DateOnly DueDate, string? DueTime, string? Duration, int OwnerId, bool Done,
     DateTimeOffset? MarkedAsDoneTime, string? Note, int? DealId, Guid? LeadId, int? PersonId, int? OrgId, DateTimeOffset AddTime, bool DealIsDeleted = false)
 {
@@ -213,7 +214,8 @@ public static class ActivitiesAndNotesApi
     }
 
     private static async Task<IResult> DeleteNote(int id, CurrentUser currentUser, NoteCommands commands, CancellationToken ct) =>
-        (await commands.DeleteAsync(await currentUser.RequireAccessAsync(ct), id, ct)).ToApi(n => new { n.Id });
+        // Pipedrive's v1 answers a deleted note with "data": true.
+        (await commands.DeleteAsync(await currentUser.RequireAccessAsync(ct), id, ct)).ToApi(_ => true);
 
     private static ItemParent? Parent(int? dealId, Guid? leadId) => dealId is null && leadId is null ? null : new ItemParent(dealId, leadId);
 

@@ -11,6 +11,7 @@ public static class AdminApi
     public static RouteGroupBuilder MapAdminApi(this RouteGroupBuilder api)
     {
         api.MapGet("/v1/users", GetUsers).WithName("GetUsers").WithSummary("All users, active and deactivated.");
+        api.MapGet("/v1/users/{id:int}", GetUser).WithName("GetUser").WithSummary("One user, active or deactivated.");
         api.MapGet("/v1/permissionSets", GetPermissionSets).WithName("GetPermissionSets")
             .WithSummary("Permission sets with what they allow (global admins only).")
             .RequireAuthorization(Policies.GlobalAdmin);
@@ -28,6 +29,13 @@ public static class AdminApi
             .ToListAsync(cancellationToken);
         return ApiResults.Ok(users);
     }
+
+    private static async Task<IResult> GetUser(int id, CrmDbContext db, CancellationToken cancellationToken) =>
+        await db.Users.AsNoTracking().Where(u => u.Id == id)
+            .Select(u => new ApiUser(u.Id, u.DisplayName, u.Email!, u.Role == UserRole.GlobalAdmin, u.IsActive, u.PermissionSetId, u.CreatedAt))
+            .FirstOrDefaultAsync(cancellationToken) is { } user
+            ? ApiResults.Ok(user)
+            : ApiResults.NotFound("User");
 
     private static async Task<IResult> GetPermissionSets(CrmDbContext db, CancellationToken cancellationToken)
     {
@@ -55,7 +63,7 @@ public static class AdminApi
             })
             .ToListAsync(cancellationToken);
         return rows.Select(r => new ApiPermissionSetDetail(
-                r.Id, r.Name, r.Description, r.IsBuiltIn, r.Users.Count, r.Grants.Order().ToList(), r.Users))
+                r.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Name, r.Description, r.IsBuiltIn, r.Users.Count, r.Grants.Order().ToList(), r.Users))
             .ToList();
     }
 }
@@ -64,9 +72,10 @@ public sealed record ApiUser(int Id, string Name, string Email, bool IsAdmin, bo
 
 public sealed record ApiAssignment(int UserId, string Name);
 
-public sealed record ApiPermissionSetSummary(int Id, string Name, string Description, bool IsBuiltIn, int AssignmentCount, List<Permission> Contents);
+/// <summary>Pipedrive's permission set ids are strings (GUIDs there); ours are numbers sent as strings.</summary>
+public sealed record ApiPermissionSetSummary(string Id, string Name, string Description, bool IsBuiltIn, int AssignmentCount, List<Permission> Contents);
 
-public sealed record ApiPermissionSetDetail(int Id, string Name, string Description, bool IsBuiltIn, int AssignmentCount, List<Permission> Contents, List<ApiAssignment> Assignments)
+public sealed record ApiPermissionSetDetail(string Id, string Name, string Description, bool IsBuiltIn, int AssignmentCount, List<Permission> Contents, List<ApiAssignment> Assignments)
 {
     public ApiPermissionSetSummary Summary => new(Id, Name, Description, IsBuiltIn, AssignmentCount, Contents);
 }

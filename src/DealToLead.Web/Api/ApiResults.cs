@@ -25,4 +25,10 @@ public static class ApiResults
     public static IResult Forbidden(string error = "You do not have permission to do this.") => Error(StatusCodes.Status403Forbidden, error);
 }
 
-public sealed record ApiEnvelope(bool Success, object? Data, object? AdditionalData, string? Error, int? ErrorCode = null);
+public sealed record ApiEnvelope(bool Success, object? Data, object? AdditionalData, string? Error, int? ErrorCode = null)
+{
+    /// <summary>Pipedrive's documentation and SDK spell it <c>errorCode</c>, its servers <c>error_code</c>: both are sent.</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("errorCode")]
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public int? ErrorCodeCamelCase => ErrorCode;
+}

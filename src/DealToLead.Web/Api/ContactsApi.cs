@@ -10,6 +10,7 @@ namespace DealToLead.Web.Api;
 
 public sealed record ContactValue(string Value, bool Primary = false, string? Label = null);
 
+[OmitNulls]
 public sealed record PersonDto(int Id, string Name, List<ContactValue> Emails, List<ContactValue> Phones, int? OrgId, int? OwnerId,
     DateTimeOffset AddTime, DateTimeOffset UpdateTime, Dictionary<string, string?> CustomFields)
 {
@@ -20,13 +21,32 @@ public sealed record PersonDto(int Id, string Name, List<ContactValue> Emails, L
 
 public sealed record PersonRequest(string? Name, List<ContactValue?>? Emails, List<ContactValue?>? Phones, int? OrgId, int? OwnerId, Dictionary<string, JsonElement>? CustomFields);
 
-public sealed record OrganizationDto(int Id, string Name, string? Address, int? OwnerId, DateTimeOffset AddTime, DateTimeOffset UpdateTime, Dictionary<string, string?> CustomFields)
+[OmitNulls]
+public sealed record OrganizationDto(int Id, string Name, Dictionary<string, string>? Address, int? OwnerId, DateTimeOffset AddTime, DateTimeOffset UpdateTime, Dictionary<string, string?> CustomFields)
 {
-    public static OrganizationDto From(Organization o, IEnumerable<CustomFieldDefinition> fields) => new(o.Id, o.Name, o.Address, o.OwnerId, o.CreatedAt, o.UpdatedAt,
+    public static OrganizationDto From(Organization o, IEnumerable<CustomFieldDefinition> fields) => new(o.Id, o.Name, AddressOf(o), o.OwnerId, o.CreatedAt, o.UpdatedAt,
         fields.ToDictionary(f => f.Key, f => o.CustomFields.GetValueOrDefault(f.Key)));
+
+    /// <summary>Pipedrive's address object: the line as <c>value</c> beside its components.</summary>
+    private static Dictionary<string, string>? AddressOf(Organization o)
+    {
+        if (o.Address is null && o.AddressParts.Count == 0)
+        {
+            return null;
+        }
+
+        var address = new Dictionary<string, string>(o.AddressParts);
+        if (o.Address is not null)
+        {
+            address["value"] = o.Address;
+        }
+
+        return address;
+    }
 }
 
-public sealed record OrganizationRequest(string? Name, string? Address, int? OwnerId, Dictionary<string, JsonElement>? CustomFields);
+/// <summary><c>address</c> is Pipedrive's object (<c>value</c> and components) or, as before, just the line.</summary>
+public sealed record OrganizationRequest(string? Name, JsonElement? Address, int? OwnerId, Dictionary<string, JsonElement>? CustomFields);
 
 /// <summary>Persons and organizations are shared by the whole company; deals carry the visibility rules.</summary>
 public static class ContactsApi
@@ -234,7 +254,55 @@ public static class ContactsApi
             return false;
         }
 
-        changes = new OrganizationChanges { Name = r.Name, Address = r.Address, OwnerId = r.OwnerId, CustomFields = custom };
+        if (!TryReadAddress(r.Address, out var line, out var parts, out error))
+        {
+            return false;
+        }
+
+        changes = new OrganizationChanges { Name = r.Name, Address = line, AddressParts = parts, OwnerId = r.OwnerId, CustomFields = custom };
         return true;
+    }
+
+    private static bool TryReadAddress(JsonElement? address, out string? line, out Dictionary<string, string>? parts, out string? error)
+    {
+        line = null;
+        parts = null;
+        error = null;
+        switch (address?.ValueKind)
+        {
+            case null or JsonValueKind.Undefined:
+                return true;
+            case JsonValueKind.Null:
+                line = string.Empty;
+                return true;
+            case JsonValueKind.String:
+                line = address.Value.GetString();
+                return true;
+            case JsonValueKind.Object:
+                parts = [];
+                line = string.Empty;
+                foreach (var part in address.Value.EnumerateObject())
+                {
+                    if (part.Value.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+                    {
+                        error = $"address.{part.Name} must be a string.";
+                        return false;
+                    }
+
+                    if (part.Name == "value")
+                    {
+                        line = part.Value.GetString() ?? string.Empty;
+                    }
+                    else
+                    {
+                        parts[part.Name] = part.Value.GetString() ?? string.Empty;
+                    }
+                }
+
+                return true;
+            default:
+                error = "address must be an object such as {\"value\": \"Drottninggatan 5, Stockholm\", \"locality\": \"Stockholm\"}.";
+                return false;
+        }
     }
 }

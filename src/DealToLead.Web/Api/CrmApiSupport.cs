@@ -34,15 +34,21 @@ public sealed record Paging(int Start, int Limit)
     {
         var more = rowsPlusOne.Count > Limit;
         var data = more ? rowsPlusOne.Take(Limit).ToList() : rowsPlusOne;
-        return ApiResults.Ok(data, new { Pagination = new PaginationInfo(Start, Limit, more, more ? Start + Limit : null) });
+        var pagination = new PaginationInfo(Start, Limit, more, more ? Start + Limit : null);
+        // Pipedrive's v1 puts it under "pagination" for some lists (notes) and flat in additional_data for others
+        // (leads, fields, mail messages), and its SDK types each so: both are sent.
+        return ApiResults.Ok(data, new V1Pagination(pagination, Start, Limit, more, pagination.NextStart));
     }
 
     /// <summary>A page of a list that is read whole (it is short): the same envelope as <see cref="Page{T}"/>.</summary>
     public IResult PageOf<T>(IReadOnlyList<T> all) => Page(all.Skip(Start).Take(Limit + 1).ToList());
 }
 
-/// <summary>Pipedrive's v1 pagination object; like Pipedrive, <c>next_start</c> is absent on the last page.</summary>
-public sealed record PaginationInfo(int Start, int Limit, bool MoreItemsInCollection, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? NextStart);
+[OmitNulls]
+public sealed record V1Pagination(PaginationInfo Pagination, int Start, int Limit, bool MoreItemsInCollection, int? NextStart);
+
+[OmitNulls]
+public sealed record PaginationInfo(int Start, int Limit, bool MoreItemsInCollection, int? NextStart);
 
 public static class CrmApiSupport
 {

@@ -10,32 +10,83 @@ namespace DealToLead.Web.Api;
 
 public sealed record DealDto(
     int Id, string Title, decimal Value, string Currency, string Status, string? LostReason, int? Probability, DateOnly? ExpectedCloseDate,
-    int OwnerId, int? PersonId, int? OrgId, int PipelineId, int StageId, int VisibleTo, List<string> Labels,
+    int OwnerId, int? PersonId, int? OrgId, int PipelineId, int StageId, int VisibleTo, List<int> LabelIds, Guid? SourceLeadId,
     DateTimeOffset AddTime, DateTimeOffset UpdateTime, DateTimeOffset? WonTime, DateTimeOffset? LostTime,
     bool IsDeleted, DateTimeOffset? DeleteTime, Dictionary<string, object?> CustomFields)
 {
-    public static DealDto From(Deal d, IReadOnlyList<CustomFieldDefinition> fields)
+    public static DealDto From(Deal d, DealApiShape shape)
     {
         var custom = new Dictionary<string, object?>();
-        foreach (var field in fields)
+        foreach (var field in shape.Fields)
         {
             custom[field.Key] = field.IsFormula
-                ? FormulaEvaluator.Evaluate(field.FormulaExpression ?? string.Empty, d, fields)
+                ? FormulaEvaluator.Evaluate(field.FormulaExpression ?? string.Empty, d, shape.Fields)
                 : d.CustomFields.GetValueOrDefault(field.Key);
         }
 
         return new DealDto(d.Id, d.Title, d.ValueAmount, d.ValueCurrency, d.IsDeleted ? "deleted" : d.Status.ToString().ToLowerInvariant(), d.LostReason,
             d.Probability, d.ExpectedCloseDate, d.OwnerId, d.PersonId, d.OrganizationId, d.PipelineId, d.StageId, CrmApiSupport.VisibleTo(d.Visibility),
-            d.Labels, d.CreatedAt, d.UpdatedAt, d.WonAt, d.LostAt, d.IsDeleted, d.DeletedAt, custom);
+            d.Labels.Select(name => shape.LabelIds.GetValueOrDefault(name)).Where(id => id != 0).ToList(), d.SourceLeadId,
+            d.CreatedAt, d.UpdatedAt, d.WonAt, d.LostAt, d.IsDeleted, d.DeletedAt, custom);
+    }
+}
+
+/// <summary>What turning deals into Pipedrive's shape needs besides the deals: the custom fields in order and the label numbers.</summary>
+public sealed record DealApiShape(IReadOnlyList<CustomFieldDefinition> Fields, IReadOnlyDictionary<string, int> LabelIds)
+{
+    public static async Task<DealApiShape> LoadAsync(CrmDbContext db, CancellationToken ct)
+    {
+        var fields = await db.CustomFields.AsNoTracking().Where(f => f.Entity == CustomFieldEntity.Deal).OrderBy(f => f.OrderNr).ToListAsync(ct);
+        var labels = await DealLabel.AllById(db).ToDictionaryAsync(l => l.Name, l => l.Id, ct);
+        return new DealApiShape(fields, labels);
     }
 }
 
 public sealed record DealRequest(
     string? Title, decimal? Value, string? Currency, string? Status, string? LostReason, int? Probability, DateOnly? ExpectedCloseDate,
-    int? OwnerId, int? PersonId, int? OrgId, int? PipelineId, int? StageId, int? VisibleTo, List<string>? Labels,
+    int? OwnerId, int? PersonId, int? OrgId, int? PipelineId, int? StageId, int? VisibleTo, List<int>? LabelIds,
     Dictionary<string, JsonElement>? CustomFields);
 
 public sealed record MailMessageDto(int Id, int? DealId, string From, List<string> To, List<string> Cc, string Subject, DateTimeOffset SentAt, string? MessageId, string LinkedVia, bool HasHtmlBody);
+
+/// <summary>One entry of Pipedrive's <c>GET /v1/deals/{id}/mailMessages</c>: the message wrapped with its kind and time.</summary>
+public sealed record PipedriveMailMessage(string Object, string Timestamp, PipedriveMailMessage.Message Data)
+{
+    public static PipedriveMailMessage From(EmailMessage e, int userId, bool withBody)
+    {
+        var time = e.SentAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        var body = e.TextBody ?? string.Empty;
+        return new PipedriveMailMessage("mailMessage", time, new Message(
+            e.Id, [new Party(e.From)], e.To.Select(a => new Party(a)).ToList(), e.Cc.Select(a => new Party(a)).ToList(), [],
+            e.Subject, body.Length > 200 ? body[..200] : body, withBody ? e.HtmlBody ?? e.TextBody : null, userId,
+            e.LinkedVia == EmailLinkKind.Bcc ? 1 : 0, e.LinkedVia == EmailLinkKind.Sync ? 1 : 0,
+            string.IsNullOrEmpty(e.HtmlBody) && string.IsNullOrEmpty(e.TextBody) ? 0 : 1, time, e.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture),
+            e.MessageId, "email", e.DealId, e.LeadId));
+    }
+
+    /// <summary>A sender or recipient as stored ("Ann Buyer &lt;ann@example.com&gt;") split into Pipedrive's address and name.</summary>
+    [OmitNulls]
+    public sealed record Party(string EmailAddress, string? Name)
+    {
+        public Party(string stored)
+            : this(MimeKit.MailboxAddress.TryParse(stored, out var mailbox) ? mailbox.Address : stored,
+                MimeKit.MailboxAddress.TryParse(stored, out var named) && !string.IsNullOrEmpty(named.Name) ? named.Name : null)
+        {
+        }
+    }
+
+    /// <summary>Pipedrive's flags are 0 or 1; <c>deal_id</c> and <c>lead_id</c> are extras.</summary>
+    [OmitNulls]
+    public sealed record Message(int Id, List<Party> From, List<Party> To, List<Party> Cc, List<Party> Bcc, string Subject, string Snippet, string? Body,
+        int UserId, int SmartBccFlag, int SyncedFlag, int HasBodyFlag, string MessageTime, string AddTime, string? MuaMessageId, string ItemType, int? DealId, Guid? LeadId)
+    {
+        public int SentFlag => 1;
+        public int ReadFlag => 1;
+        public int DraftFlag => 0;
+        public int DeletedFlag => 0;
+        public int HasAttachmentsFlag => 0;
+    }
+}
 
 public static class DealsApi
 {
@@ -47,12 +98,10 @@ public static class DealsApi
         api.MapPatch("/v2/deals/{id:int}", UpdateDeal);
         api.MapDelete("/v2/deals/{id:int}", DeleteDeal).WithSummary("Soft delete: restorable for 30 days.");
         api.MapPost("/v2/deals/{id:int}/restore", RestoreDeal);
+        api.MapGet("/v1/deals/{id:int}/mailMessages", ListMailMessages).WithSummary("The deal's emails, newest first, in Pipedrive's mail message shape.");
         api.MapPost("/v1/deals/{id:int}/mailMessages", AddMailMessage).WithSummary("Attach a raw RFC 822 (.eml) message sent as the request body.");
         return api;
     }
-
-    private static Task<List<CustomFieldDefinition>> DealFieldsAsync(CrmDbContext db, CancellationToken ct) =>
-        db.CustomFields.AsNoTracking().Where(f => f.Entity == CustomFieldEntity.Deal).OrderBy(f => f.OrderNr).ToListAsync(ct);
 
     private static readonly KeysetSorts<Deal> DealSorts = new KeysetSorts<Deal>(d => d.Id)
         .With("update_time", d => d.UpdatedAt)
@@ -111,8 +160,8 @@ public static class DealsApi
         query = updatedUntil is { } until ? query.Where(d => d.UpdatedAt < until) : query;
 
         var deals = await paging.ReadAsync(query, ct);
-        var fields = await DealFieldsAsync(db, ct);
-        return deals.Ok(deals.Items.Select(d => DealDto.From(d, fields)).Select(dto => dto with { CustomFields = dto.CustomFields.Only(customKeys) }));
+        var shape = await DealApiShape.LoadAsync(db, ct);
+        return deals.Ok(deals.Items.Select(d => DealDto.From(d, shape)).Select(dto => dto with { CustomFields = dto.CustomFields.Only(customKeys) }));
     }
 
     private readonly record struct DealStatuses(bool Open, bool Won, bool Lost, bool Deleted);
@@ -153,7 +202,7 @@ public static class DealsApi
             return ApiResults.NotFound("Deal");
         }
 
-        return ApiResults.Ok(DealDto.From(deal, await DealFieldsAsync(db, ct)));
+        return ApiResults.Ok(DealDto.From(deal, await DealApiShape.LoadAsync(db, ct)));
     }
 
     private static async Task<IResult> CreateDeal(DealRequest? request, CrmDbContext db, CurrentUser currentUser, DealCommands commands, CancellationToken ct)
@@ -163,13 +212,14 @@ public static class DealsApi
             return ApiResults.BadRequest("Send the deal as a JSON object.");
         }
 
-        if (!TryChanges(request, out var changes, out var error))
+        var (changes, error) = await ChangesAsync(request, db, ct);
+        if (changes is null)
         {
             return ApiResults.BadRequest(error!);
         }
 
         var result = await commands.CreateAsync(await currentUser.RequireAccessAsync(ct), changes, ct);
-        return await result.ToApiAsync(async deal => (object?)DealDto.From(deal, await DealFieldsAsync(db, ct)), StatusCodes.Status201Created);
+        return await result.ToApiAsync(async deal => (object?)DealDto.From(deal, await DealApiShape.LoadAsync(db, ct)), StatusCodes.Status201Created);
     }
 
     private static async Task<IResult> UpdateDeal(int id, DealRequest? request, CrmDbContext db, CurrentUser currentUser, DealCommands commands, CancellationToken ct)
@@ -179,13 +229,14 @@ public static class DealsApi
             return ApiResults.BadRequest("Send the changes as a JSON object.");
         }
 
-        if (!TryChanges(request, out var changes, out var error))
+        var (changes, error) = await ChangesAsync(request, db, ct);
+        if (changes is null)
         {
             return ApiResults.BadRequest(error!);
         }
 
         var result = await commands.UpdateAsync(await currentUser.RequireAccessAsync(ct), id, changes, ct);
-        return await result.ToApiAsync(async deal => (object?)DealDto.From(deal, await DealFieldsAsync(db, ct)));
+        return await result.ToApiAsync(async deal => (object?)DealDto.From(deal, await DealApiShape.LoadAsync(db, ct)));
     }
 
     private static async Task<IResult> DeleteDeal(int id, CurrentUser currentUser, DealCommands commands, CancellationToken ct)
@@ -197,7 +248,27 @@ public static class DealsApi
     private static async Task<IResult> RestoreDeal(int id, CrmDbContext db, CurrentUser currentUser, DealCommands commands, CancellationToken ct)
     {
         var result = await commands.RestoreAsync(await currentUser.RequireAccessAsync(ct), id, ct);
-        return await result.ToApiAsync(async deal => (object?)DealDto.From(deal, await DealFieldsAsync(db, ct)));
+        return await result.ToApiAsync(async deal => (object?)DealDto.From(deal, await DealApiShape.LoadAsync(db, ct)));
+    }
+
+    private static async Task<IResult> ListMailMessages(int id, CrmDbContext db, CurrentUser currentUser, int? start, int? limit,
+        [FromQuery(Name = "include_body")] int? includeBody, CancellationToken ct)
+    {
+        if (!Paging.TryCreate(start, limit, out var paging, out var error))
+        {
+            return error!;
+        }
+
+        var access = await currentUser.RequireAccessAsync(ct);
+        var deal = await db.Deals.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, ct);
+        if (deal is null || !access.CanSee(deal))
+        {
+            return ApiResults.NotFound("Deal");
+        }
+
+        var emails = await db.Emails.AsNoTracking().Where(e => e.DealId == id).OrderByDescending(e => e.SentAt).ThenByDescending(e => e.Id)
+            .Skip(paging.Start).Take(paging.Limit + 1).ToListAsync(ct);
+        return paging.Page(emails.Select(e => PipedriveMailMessage.From(e, deal.OwnerId, withBody: includeBody == 1)).ToList());
     }
 
     private static async Task<IResult> AddMailMessage(int id, HttpRequest request, CurrentUser currentUser, EmailCommands commands, CancellationToken ct)
@@ -230,6 +301,26 @@ public static class DealsApi
         var result = await commands.AttachEmlAsync(await currentUser.RequireAccessAsync(ct), ItemParent.Deal(id), buffer, ct);
         return result.ToApi(email => new MailMessageDto(email.Id, email.DealId, email.From, email.To, email.Cc, email.Subject, email.SentAt, email.MessageId,
             email.LinkedVia.ToString().ToLowerInvariant(), !string.IsNullOrEmpty(email.HtmlBody)), StatusCodes.Status201Created);
+    }
+
+    private static async Task<(DealChanges? Changes, string? Error)> ChangesAsync(DealRequest request, CrmDbContext db, CancellationToken ct)
+    {
+        if (!TryChanges(request, out var changes, out var error))
+        {
+            return (null, error);
+        }
+
+        if (request.LabelIds is not { } labelIds)
+        {
+            return (changes, null);
+        }
+
+        var distinct = labelIds.Distinct().ToList();
+        var names = await db.DealLabels.AsNoTracking().Where(l => distinct.Contains(l.Id)).ToDictionaryAsync(l => l.Id, l => l.Name, ct);
+        var unknown = distinct.Where(id => !names.ContainsKey(id)).ToList();
+        return unknown.Count > 0
+            ? (null, $"label_ids has no label numbered {string.Join(", ", unknown)}; the options of the deal field \"label\" list them.")
+            : (changes with { Labels = distinct.Select(id => names[id]).ToList() }, null);
     }
 
     private static bool TryChanges(DealRequest r, out DealChanges changes, out string? error)
@@ -272,7 +363,6 @@ public static class DealsApi
             PipelineId = r.PipelineId,
             StageId = r.StageId,
             Visibility = visibility,
-            Labels = r.Labels,
             Status = status,
             LostReason = r.LostReason,
             CustomFields = custom,

@@ -7,6 +7,7 @@ using DealToLead.Core.Leads;
 using DealToLead.Web.Auth;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace DealToLead.Web.Api;
 
@@ -15,9 +16,9 @@ public static class LeadsApi
 {
     public static RouteGroupBuilder MapLeadsApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/v1/leads", ([AsParameters] LeadListQuery query, CurrentUser user, CrmDbContext db, CancellationToken ct) => ListAsync(query, archived: false, user, db, ct))
+        api.MapGet("/v1/leads", ([AsParameters] LeadListQuery query, CurrentUser user, CrmDbContext db, IOptions<SmartBccOptions> bcc, CancellationToken ct) => ListAsync(query, archived: false, user, db, bcc, ct))
             .WithName("GetLeads").WithSummary("Non-archived leads, paged with limit/start.");
-        api.MapGet("/v1/leads/archived", ([AsParameters] LeadListQuery query, CurrentUser user, CrmDbContext db, CancellationToken ct) => ListAsync(query, archived: true, user, db, ct))
+        api.MapGet("/v1/leads/archived", ([AsParameters] LeadListQuery query, CurrentUser user, CrmDbContext db, IOptions<SmartBccOptions> bcc, CancellationToken ct) => ListAsync(query, archived: true, user, db, bcc, ct))
             .WithName("GetArchivedLeads").WithSummary("Archived leads, paged with limit/start.");
         api.MapGet("/v1/leads/{id}", GetAsync).WithName("GetLead");
         api.MapPost("/v1/leads", CreateAsync).WithName("AddLead");
@@ -65,7 +66,7 @@ public static class LeadsApi
         [property: FromQuery(Name = "organization_id")] int? OrganizationId,
         [property: FromQuery(Name = "source_name")] string? SourceName);
 
-    private static async Task<IResult> ListAsync(LeadListQuery q, bool archived, CurrentUser currentUser, CrmDbContext db, CancellationToken ct)
+    private static async Task<IResult> ListAsync(LeadListQuery q, bool archived, CurrentUser currentUser, CrmDbContext db, IOptions<SmartBccOptions> bcc, CancellationToken ct)
     {
         if (!Paging.TryCreate(q.Start, q.Limit, out var paging, out var pagingError))
         {
@@ -95,7 +96,7 @@ public static class LeadsApi
         var filter = new LeadListFilter { Archived = archived, Source = source, OwnerId = q.OwnerId, PersonId = q.PersonId, OrganizationId = q.OrganizationId };
         var query = Sort(filter.Apply(db.Leads.AsNoTracking(), await currentUser.RequireAccessAsync(ct)), sortField, descending);
         var leads = await query.Skip(paging.Start).Take(paging.Limit + 1).ToListAsync(ct);
-        return paging.Page(await ToDtosAsync(db, leads, ct));
+        return paging.Page(await ToDtosAsync(db, leads, bcc.Value, ct));
     }
 
     private static IQueryable<Lead> Sort(IQueryable<Lead> leads, LeadApiSort sort, bool descending)
@@ -114,14 +115,14 @@ public static class LeadsApi
         return descending ? ordered.ThenByDescending(l => l.Id) : ordered.ThenBy(l => l.Id);
     }
 
-    private static async Task<IResult> GetAsync(string id, CurrentUser currentUser, CrmDbContext db, CancellationToken ct)
+    private static async Task<IResult> GetAsync(string id, CurrentUser currentUser, CrmDbContext db, IOptions<SmartBccOptions> bcc, CancellationToken ct)
     {
         var access = await currentUser.RequireAccessAsync(ct);
         var lead = Guid.TryParse(id, out var leadId) ? await db.Leads.AsNoTracking().VisibleTo(access).FirstOrDefaultAsync(l => l.Id == leadId, ct) : null;
-        return lead is null ? ApiResults.NotFound("Lead") : ApiResults.Ok((await ToDtosAsync(db, [lead], ct))[0]);
+        return lead is null ? ApiResults.NotFound("Lead") : ApiResults.Ok((await ToDtosAsync(db, [lead], bcc.Value, ct))[0]);
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, CurrentUser currentUser, CrmDbContext db, LeadCommands commands, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(HttpRequest request, CurrentUser currentUser, CrmDbContext db, LeadCommands commands, IOptions<SmartBccOptions> bcc, CancellationToken ct)
     {
         var (changes, error) = await ReadChangesAsync(request, db, ct);
         if (changes is null)
@@ -130,10 +131,10 @@ public static class LeadsApi
         }
 
         var result = await commands.CreateAsync(await currentUser.RequireAccessAsync(ct), LeadSource.Api, changes, ct);
-        return await result.ToApiAsync(async lead => (object?)(await ToDtosAsync(db, [lead], ct))[0], StatusCodes.Status201Created);
+        return await result.ToApiAsync(async lead => (object?)(await ToDtosAsync(db, [lead], bcc.Value, ct))[0], StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> UpdateAsync(string id, HttpRequest request, CurrentUser currentUser, CrmDbContext db, LeadCommands commands, CancellationToken ct)
+    private static async Task<IResult> UpdateAsync(string id, HttpRequest request, CurrentUser currentUser, CrmDbContext db, LeadCommands commands, IOptions<SmartBccOptions> bcc, CancellationToken ct)
     {
         if (!Guid.TryParse(id, out var leadId))
         {
@@ -147,7 +148,7 @@ public static class LeadsApi
         }
 
         var result = await commands.UpdateAsync(await currentUser.RequireAccessAsync(ct), leadId, changes, ct);
-        return await result.ToApiAsync(async lead => (object?)(await ToDtosAsync(db, [lead], ct))[0]);
+        return await result.ToApiAsync(async lead => (object?)(await ToDtosAsync(db, [lead], bcc.Value, ct))[0]);
     }
 
     private static async Task<IResult> DeleteAsync(string id, CurrentUser currentUser, LeadCommands commands, CancellationToken ct) =>
@@ -278,7 +279,7 @@ public static class LeadsApi
         return (changes with { CustomFields = custom }, null);
     }
 
-    private static async Task<List<Dictionary<string, object?>>> ToDtosAsync(CrmDbContext db, List<Lead> leads, CancellationToken ct)
+    private static async Task<List<Dictionary<string, object?>>> ToDtosAsync(CrmDbContext db, List<Lead> leads, SmartBccOptions bcc, CancellationToken ct)
     {
         var nextActivities = await LeadListFilter.NextActivitiesAsync(db, leads.Select(l => l.Id).ToArray(), ct);
         var dealFields = await db.CustomFields.AsNoTracking().Where(f => f.Entity == CustomFieldEntity.Deal && f.Type != CustomFieldType.Formula)
@@ -301,6 +302,10 @@ public static class LeadsApi
                 ["source_name"] = l.Source.Name(),
                 ["origin"] = OriginName(l.Source),
                 ["origin_id"] = l.OriginDealId?.ToString(CultureInfo.InvariantCulture),
+                ["source_deal_id"] = l.OriginDealId,
+                ["channel"] = null,
+                ["channel_id"] = null,
+                ["cc_email"] = bcc.LeadAddress(l.Id),
                 ["visible_to"] = l.Visibility == Visibility.OwnerOnly ? "1" : "3",
                 ["next_activity_id"] = nextActivities.TryGetValue(l.Id, out var next) ? next.Id : null,
                 ["add_time"] = l.CreatedAt.UtcDateTime,

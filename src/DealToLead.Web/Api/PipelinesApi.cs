@@ -15,7 +15,8 @@ public sealed record PipelineRequest(string? Name, bool? IsDefault, int? OrderNr
 
 public sealed record StageRequest(string? Name, int? PipelineId, int? OrderNr, int? DealProbability);
 
-public sealed record FieldOptionDto(int Id, string Label);
+/// <summary>An option of an enum or set field: a number for custom fields and labels, Pipedrive's own string for status.</summary>
+public sealed record FieldOptionDto(object Id, string Label);
 
 public sealed record DealFieldDto(string Key, string Name, string FieldType, bool IsCustom, bool EditFlag, int? Id, int OrderNr, List<FieldOptionDto>? Options, string? Formula);
 
@@ -173,21 +174,24 @@ public static class PipelinesApi
         _ => ApiResults.BadRequest(result.Error ?? "Invalid input."),
     };
 
-    private static readonly DealFieldDto[] StandardDealFields =
+    private static readonly List<FieldOptionDto> StatusOptions = [new("open", "Open"), new("won", "Won"), new("lost", "Lost"), new("deleted", "Deleted")];
+
+    /// <summary>Pipedrive's own deal fields, typed with the SDK's field types (its "status" and "stage" types are not in that enum).</summary>
+    private static List<DealFieldDto> StandardDealFields(List<FieldOptionDto> labelOptions) =>
     [
         new("title", "Title", "varchar", false, true, null, 0, null, null),
         new("value", "Value", "monetary", false, true, null, 1, null, null),
         new("currency", "Currency", "varchar", false, true, null, 2, null, null),
-        new("status", "Status", "status", false, true, null, 3, null, null),
+        new("status", "Status", "enum", false, true, null, 3, StatusOptions, null),
         new("probability", "Probability", "double", false, true, null, 4, null, null),
         new("expected_close_date", "Expected close date", "date", false, true, null, 5, null, null),
         new("owner_id", "Owner", "user", false, true, null, 6, null, null),
         new("person_id", "Contact person", "people", false, true, null, 7, null, null),
         new("org_id", "Organization", "org", false, true, null, 8, null, null),
         new("pipeline_id", "Pipeline", "double", false, true, null, 9, null, null),
-        new("stage_id", "Stage", "stage", false, true, null, 10, null, null),
+        new("stage_id", "Stage", "double", false, true, null, 10, null, null),
         new("visible_to", "Visible to", "visible_to", false, true, null, 11, null, null),
-        new("labels", "Labels", "set", false, true, null, 12, null, null),
+        new("label", "Label", "set", false, true, null, 12, labelOptions, null),
     ];
 
     private static async Task<IResult> ListDealFields(CrmDbContext db, int? start, int? limit, CancellationToken ct)
@@ -198,8 +202,10 @@ public static class PipelinesApi
         }
 
         var custom = await db.CustomFields.AsNoTracking().Where(f => f.Entity == CustomFieldEntity.Deal).OrderBy(f => f.OrderNr).ToListAsync(ct);
-        var fields = StandardDealFields.Concat(custom.Select(f => new DealFieldDto(f.Key, f.Name, FieldType(f.Type), true, !f.IsFormula, f.Id,
-            StandardDealFields.Length + f.OrderNr,
+        var labels = (await DealLabel.AllById(db).ToListAsync(ct)).Select(l => new FieldOptionDto(l.Id, l.Name)).ToList();
+        var standard = StandardDealFields(labels);
+        var fields = standard.Concat(custom.Select(f => new DealFieldDto(f.Key, f.Name, FieldType(f.Type), true, !f.IsFormula, f.Id,
+            standard.Count + f.OrderNr,
             f.Options.Count == 0 ? null : f.Options.Select((o, i) => new FieldOptionDto(i + 1, o)).ToList(),
             f.FormulaExpression))).ToList();
         return paging.PageOf(fields);
@@ -216,6 +222,7 @@ public static class PipelinesApi
         CustomFieldType.MultipleOptions => "set",
         CustomFieldType.PersonReference => "people",
         CustomFieldType.OrganizationReference => "org",
-        _ => "formula",
+        // A formula's result is a number; the formula itself is in the field's extra "formula" attribute.
+        _ => "double",
     };
 }

@@ -65,7 +65,7 @@ public class CrmApiTests(DealToLeadApp app) : AppTest(app)
         var created = await api.PostAsJsonAsync("/api/v2/organizations", new { name = "Globex", address = "5 Side St" });
         created.StatusCode.Should().Be(HttpStatusCode.Created);
         var id = (await DataAsync(created)).GetProperty("id").GetInt32();
-        (await DataAsync(await api.GetAsync($"/api/v2/organizations/{id}"))).GetProperty("address").GetString().Should().Be("5 Side St");
+        (await DataAsync(await api.GetAsync($"/api/v2/organizations/{id}"))).GetProperty("address").GetProperty("value").GetString().Should().Be("5 Side St");
         (await DataAsync(await api.GetAsync("/api/v2/organizations"))).GetArrayLength().Should().Be(2);
         (await DataAsync(await api.PatchAsJsonAsync($"/api/v2/organizations/{id}", new { name = "Globex Inc" }))).GetProperty("name").GetString().Should().Be("Globex Inc");
         (await api.PatchAsJsonAsync($"/api/v2/organizations/{id}", new { name = " " })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
@@ -172,7 +172,8 @@ public class CrmApiTests(DealToLeadApp app) : AppTest(app)
         var fields = await DataAsync(await api.GetAsync("/api/v1/dealFields"));
         fields.EnumerateArray().Should().Contain(f => f.GetProperty("key").GetString() == "title");
         var weighted = fields.EnumerateArray().Single(f => f.GetProperty("key").GetString() == CrmWorld.WeightedKey);
-        weighted.GetProperty("field_type").GetString().Should().Be("formula");
+        weighted.GetProperty("field_type").GetString().Should().Be("double");
+        weighted.GetProperty("formula").GetString().Should().NotBeNullOrEmpty();
         weighted.GetProperty("edit_flag").GetBoolean().Should().BeFalse();
         fields.EnumerateArray().Single(f => f.GetProperty("key").GetString() == CrmWorld.TierKey).GetProperty("options").GetArrayLength().Should().Be(2);
     }

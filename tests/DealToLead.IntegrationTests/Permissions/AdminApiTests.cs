@@ -28,7 +28,7 @@ public class AdminApiTests(DealToLeadApp app) : AppTest(app)
 
         var list = (await GetJsonAsync(api, "/api/v1/permissionSets")).GetProperty("data").EnumerateArray().ToList();
         var restricted = list.Single(s => s.GetProperty("name").GetString() == DemoUsers.RestrictedSetName);
-        var detail = (await GetJsonAsync(api, $"/api/v1/permissionSets/{restricted.GetProperty("id").GetInt32()}")).GetProperty("data");
+        var detail = (await GetJsonAsync(api, $"/api/v1/permissionSets/{restricted.GetProperty("id").GetString()}")).GetProperty("data");
 
         list.Select(s => s.GetProperty("name").GetString()).Should().Equal("Regular user (default)", "Manager", DemoUsers.RestrictedSetName);
         list[0].GetProperty("contents").EnumerateArray().Select(p => p.GetString()).Should().Contain("convert_deals_to_leads");

@@ -39,6 +39,7 @@ internal sealed class OrganizationConfiguration : IEntityTypeConfiguration<Organ
     {
         builder.Property(o => o.Name).HasMaxLength(255);
         builder.Property(o => o.Address).HasMaxLength(500);
+        builder.Property(o => o.AddressParts).IsJsonbDictionary();
         builder.Property(o => o.CustomFields).IsJsonbDictionary();
         builder.HasOne(o => o.Owner).WithMany().HasForeignKey(o => o.OwnerId).OnDelete(DeleteBehavior.SetNull);
     }
@@ -52,6 +53,15 @@ internal sealed class PersonConfiguration : IEntityTypeConfiguration<Person>
         builder.Property(p => p.CustomFields).IsJsonbDictionary();
         builder.HasOne(p => p.Organization).WithMany().HasForeignKey(p => p.OrganizationId).OnDelete(DeleteBehavior.SetNull);
         builder.HasOne(p => p.Owner).WithMany().HasForeignKey(p => p.OwnerId).OnDelete(DeleteBehavior.SetNull);
+    }
+}
+
+internal sealed class DealLabelConfiguration : IEntityTypeConfiguration<DealLabel>
+{
+    public void Configure(EntityTypeBuilder<DealLabel> builder)
+    {
+        builder.Property(l => l.Name).HasMaxLength(DealLabel.MaxNameLength);
+        builder.HasIndex(l => l.Name).IsUnique();
     }
 }
 

@@ -405,6 +405,10 @@ namespace DealToLead.Infrastructure.Database.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("probability");
 
+                    b.Property<Guid?>("SourceLeadId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("source_lead_id");
+
                     b.Property<int>("StageId")
                         .HasColumnType("integer")
                         .HasColumnName("stage_id");
@@ -533,6 +537,31 @@ namespace DealToLead.Infrastructure.Database.Migrations
                         .HasDatabaseName("ix_deal_history_deal_id_at");
 
                     b.ToTable("deal_history", (string)null);
+                });
+
+            modelBuilder.Entity("DealToLead.Core.Crm.DealLabel", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.HasKey("Id")
+                        .HasName("pk_deal_labels");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_deal_labels_name");
+
+                    b.ToTable("deal_labels", (string)null);
                 });
 
             modelBuilder.Entity("DealToLead.Core.Crm.EmailMessage", b =>
@@ -750,6 +779,13 @@ namespace DealToLead.Infrastructure.Database.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)")
                         .HasColumnName("address");
+
+                    b.Property<string>("AddressParts")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("address_parts")
+                        .HasDefaultValueSql("'{}'::jsonb");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
