@@ -159,6 +159,8 @@ public class DealsApiTests(DealToLeadApp app) : AppTest(app)
     [InlineData("/api/v2/deals?ids=,", 400, "ids")]
     [InlineData("/api/v2/deals?updated_since=yesterday", 400, "RFC 3339")]
     [InlineData("/api/v2/deals?updated_until=2026-13-01T00:00:00Z", 400, "RFC 3339")]
+    [InlineData("/api/v2/deals?updated_since=0001-01-01T00:00:00%2B14:00", 400, "RFC 3339")]
+    [InlineData("/api/v2/deals?updated_until=9999-12-31T23:59:59-14:00", 400, "RFC 3339")]
     [InlineData("/api/v2/deals?status=sideways", 400, "status")]
     [InlineData("/api/v2/deals?sort_by=title", 400, "sort_by")]
     [InlineData("/api/v2/deals?custom_fields=a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p", 400, "custom_fields")]
