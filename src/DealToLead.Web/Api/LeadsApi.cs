@@ -278,7 +278,7 @@ public static class LeadsApi
         return (changes with { CustomFields = custom }, null);
     }
 
-    private static async Task<List<Dictionary<string, object?>>> ToDtosAsync(CrmDbContext db, List<Lead> leads, CancellationToken ct)
+    internal static async Task<List<Dictionary<string, object?>>> ToDtosAsync(CrmDbContext db, List<Lead> leads, CancellationToken ct)
     {
         var nextActivities = await LeadListFilter.NextActivitiesAsync(db, leads.Select(l => l.Id).ToArray(), ct);
         var dealFields = await db.CustomFields.AsNoTracking().Where(f => f.Entity == CustomFieldEntity.Deal && f.Type != CustomFieldType.Formula)
