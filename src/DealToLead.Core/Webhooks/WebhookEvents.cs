@@ -85,7 +85,8 @@ public sealed class WebhookEvents(CrmDbContext db, TimeProvider clock, IWebhookD
             return;
         }
 
-        var data = await renderer.RenderAsync(db, entity, cancellationToken);
+        // As stored, not as in memory: PostgreSQL keeps microseconds, so data then reads exactly like a GET of it.
+        var data = await renderer.RenderAsync(db, await StoredAsync(entity, cancellationToken) ?? entity, cancellationToken);
         string? previous = null;
         if (before is { } earlier)
         {
@@ -152,6 +153,17 @@ public sealed class WebhookEvents(CrmDbContext db, TimeProvider clock, IWebhookD
 
         return changed;
     }
+
+    private async Task<object?> StoredAsync(object entity, CancellationToken cancellationToken) => entity switch
+    {
+        Deal deal => await db.Deals.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(d => d.Id == deal.Id, cancellationToken),
+        Lead lead => await db.Leads.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(l => l.Id == lead.Id, cancellationToken),
+        Person person => await db.Persons.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(p => p.Id == person.Id, cancellationToken),
+        Organization organization => await db.Organizations.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(o => o.Id == organization.Id, cancellationToken),
+        Activity activity => await db.Activities.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(a => a.Id == activity.Id, cancellationToken),
+        Note note => await db.Notes.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(n => n.Id == note.Id, cancellationToken),
+        _ => null,
+    };
 
     public static string EntityName(object entity) => entity switch
     {

@@ -56,7 +56,7 @@ public sealed class WebhookSubscriptions(CrmDbContext db, TimeProvider clock, We
             return AdminsOnly;
         }
 
-        if (await RefusalAsync(input, cancellationToken) is { } invalid)
+        if (Refusal(input, out var uri) is { } invalid)
         {
             return CommandError.Invalid(invalid);
         }
@@ -70,6 +70,12 @@ public sealed class WebhookSubscriptions(CrmDbContext db, TimeProvider clock, We
         if (await db.Webhooks.CountAsync(w => w.UserId == userId, cancellationToken) >= MaxWebhooksPerUser)
         {
             return CommandError.Invalid($"A user can have at most {MaxWebhooksPerUser} webhooks.");
+        }
+
+        // Last, as it may wait for DNS.
+        if (await addresses.AddressRefusalAsync(uri!, cancellationToken) is { } refusedAddress)
+        {
+            return CommandError.Invalid(refusedAddress);
         }
 
         var webhook = new Webhook
@@ -155,8 +161,9 @@ public sealed class WebhookSubscriptions(CrmDbContext db, TimeProvider clock, We
 
     private IDataProtector Protector => protection.CreateProtector(PasswordPurpose);
 
-    private async Task<string?> RefusalAsync(WebhookInput input, CancellationToken cancellationToken)
+    private static string? Refusal(WebhookInput input, out Uri? uri)
     {
+        uri = null;
         if (string.IsNullOrWhiteSpace(input.Name) || input.Name.Trim().Length > Webhook.MaxNameLength)
         {
             return $"name is required (at most {Webhook.MaxNameLength} characters).";
@@ -187,11 +194,6 @@ public sealed class WebhookSubscriptions(CrmDbContext db, TimeProvider clock, We
             return "http_auth_user may not contain a colon (HTTP basic auth separates user and password with one).";
         }
 
-        if (WebhookAddressPolicy.UrlRefusal(input.SubscriptionUrl, out var uri) is { } urlRefusal)
-        {
-            return urlRefusal;
-        }
-
-        return await addresses.AddressRefusalAsync(uri!, cancellationToken);
+        return WebhookAddressPolicy.UrlRefusal(input.SubscriptionUrl, out uri);
     }
 }

@@ -1,7 +1,9 @@
+using System.Text.Json;
 using DealToLead.Core.Common;
 using DealToLead.Core.Webhooks;
 using DealToLead.Infrastructure.Webhooks;
 using DealToLead.Web.Auth;
+using Microsoft.Extensions.Options;
 
 namespace DealToLead.Web.Api;
 
@@ -32,7 +34,8 @@ public static class WebhooksApi
     public static RouteGroupBuilder MapWebhooksApi(this RouteGroupBuilder api)
     {
         api.MapGet("/v1/webhooks", GetWebhooks).WithName("GetWebhooks").WithSummary("All webhooks of the company (global admins).");
-        api.MapPost("/v1/webhooks", AddWebhook).WithName("AddWebhook").WithSummary("Create a webhook; events are sent in Pipedrive's v2 payload (global admins).");
+        api.MapPost("/v1/webhooks", AddWebhook).WithName("AddWebhook").Accepts<WebhookRequest>("application/json")
+            .WithSummary("Create a webhook; events are sent in Pipedrive's v2 payload (global admins).");
         api.MapDelete("/v1/webhooks/{id:int}", DeleteWebhook).WithName("DeleteWebhook").WithSummary("Delete a webhook (global admins).");
         return api;
     }
@@ -43,8 +46,19 @@ public static class WebhooksApi
         return result.ToApi(list => list.Select(WebhookDto.From).ToList());
     }
 
-    private static async Task<IResult> AddWebhook(WebhookRequest? request, CurrentUser currentUser, WebhookSubscriptions webhooks, CancellationToken ct)
+    private static async Task<IResult> AddWebhook(
+        HttpRequest http, CurrentUser currentUser, WebhookSubscriptions webhooks, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, CancellationToken ct)
     {
+        WebhookRequest? request;
+        try
+        {
+            request = await JsonSerializer.DeserializeAsync<WebhookRequest>(http.Body, json.Value.SerializerOptions, ct);
+        }
+        catch (JsonException exception)
+        {
+            return ApiResults.InvalidJson(exception);
+        }
+
         if (request is null)
         {
             return ApiResults.BadRequest("Send the webhook as a JSON object with subscription_url, event_action, event_object and name.");
