@@ -114,11 +114,19 @@ public sealed partial class WebhookSender(
         {
             var now = clock.GetUtcNow();
             var pending = WebhookDeliveryStatus.Pending.ToString();
+            var sending = WebhookDeliveryStatus.Sending.ToString();
+            // A delivery waits while an earlier one about the same record is unfinished, so one record's events arrive in order.
             var claimed = await db.WebhookDeliveries
                 .FromSql($"""
                     SELECT d.* FROM webhook_deliveries AS d
+                    JOIN webhook_events AS e ON e.id = d.event_id
                     WHERE d.status = {pending} AND d.next_attempt_at <= {now}
                       AND EXISTS (SELECT 1 FROM webhooks AS w WHERE w.id = d.webhook_id AND w.is_active)
+                      AND NOT EXISTS (
+                          SELECT 1 FROM webhook_deliveries AS earlier
+                          JOIN webhook_events AS earlier_event ON earlier_event.id = earlier.event_id
+                          WHERE earlier.webhook_id = d.webhook_id AND earlier.id < d.id AND earlier.status IN ({pending}, {sending})
+                            AND earlier_event.entity = e.entity AND earlier_event.entity_id = e.entity_id)
                     ORDER BY d.next_attempt_at, d.id
                     LIMIT 1
                     FOR UPDATE OF d SKIP LOCKED
