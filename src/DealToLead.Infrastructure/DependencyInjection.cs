@@ -38,6 +38,12 @@ public static class DependencyInjection
         services.AddOptions<Core.Leads.SmartBccOptions>().BindConfiguration(Core.Leads.SmartBccOptions.Section);
         services.AddSingleton<Email.OutboxEmailSender>();
         services.AddHostedService(sp => sp.GetRequiredService<Email.OutboxEmailSender>());
+        services.AddOptions<Webhooks.WebhookOptions>().BindConfiguration(Webhooks.WebhookOptions.Section);
+        services.AddSingleton<Webhooks.WebhookAddressPolicy>();
+        services.AddScoped<Webhooks.WebhookSubscriptions>();
+        services.AddScoped<Core.Webhooks.WebhookEvents>();
+        services.AddSingleton<Webhooks.WebhookSender>();
+        services.AddHostedService(sp => sp.GetRequiredService<Webhooks.WebhookSender>());
         services.AddScoped<Core.Users.PermissionAdministration>();
         services.AddScoped<Core.Crm.DealCommands>();
         services.AddScoped<Core.Leads.LeadCommands>();

@@ -55,6 +55,7 @@ public static class WebSetup
         services.AddHttpContextAccessor();
         services.AddScoped<CurrentUser>();
         services.AddSingleton<Core.Common.ICurrentUser, SignedInUserId>();
+        services.AddSingleton<Core.Webhooks.IWebhookDataRenderer, Api.WebhookData>();
 
         services.AddIdentity<AppUser, IdentityRole<int>>(options =>
             {

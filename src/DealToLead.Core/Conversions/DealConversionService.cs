@@ -4,6 +4,7 @@ using DealToLead.Core.CustomFields;
 using DealToLead.Core.Data;
 using DealToLead.Core.Leads;
 using DealToLead.Core.Users;
+using DealToLead.Core.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -13,7 +14,7 @@ namespace DealToLead.Core.Conversions;
 /// Converts deals to leads and back. Every entry point (pipeline, detail, list, bulk job, API) goes
 /// through this service; each conversion is one transaction and leaves a <see cref="Conversion"/> row.
 /// </summary>
-public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
+public sealed class DealConversionService(CrmDbContext db, TimeProvider clock, WebhookEvents? webhooks = null)
 {
     /// <summary>Counts of what would move and stay, the formula fields that would not be carried, or why it is refused.</summary>
     public async Task<ConversionPreview?> PreviewAsync(UserAccess actor, int dealId, CancellationToken cancellationToken = default)
@@ -107,7 +108,12 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
         }
 
         var now = clock.GetUtcNow();
-        var convertedDealIds = claims.Count == 0 ? [] : await ConvertClaimsAsync(actor, claims, now, cancellationToken);
+        var convertedDealIds = claims.Count == 0 ? [] : await InWebhookUnitAsync(async ct =>
+        {
+            var converted = await ConvertClaimsAsync(actor, claims, now, ct);
+            await RecordConversionEventsAsync(actor, claims.Where(c => converted.Contains(c.DealId)).ToList(), ct);
+            return converted;
+        }, cancellationToken);
         var lost = claims.Where(c => !convertedDealIds.Contains(c.DealId)).ToList();
         foreach (var claim in claims.Where(c => convertedDealIds.Contains(c.DealId)))
         {
@@ -133,6 +139,28 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
         await db.SaveChangesAsync(cancellationToken);
         return outcomes;
     }
+
+    /// <summary>What Pipedrive sends for a conversion, in its transaction: the deal's deletion and the lead's creation.</summary>
+    private async Task RecordConversionEventsAsync(UserAccess actor, List<Claim> converted, CancellationToken cancellationToken)
+    {
+        if (webhooks is null || converted.Count == 0 || !await webhooks.AnyListenerAsync([WebhookNames.Deal, WebhookNames.Lead], cancellationToken))
+        {
+            return;
+        }
+
+        var dealIds = converted.Select(c => c.DealId).ToList();
+        var leadIds = converted.Select(c => c.LeadId).ToList();
+        var deals = await db.Deals.IgnoreQueryFilters().AsNoTracking().Where(d => dealIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, cancellationToken);
+        var leads = await db.Leads.AsNoTracking().Where(l => leadIds.Contains(l.Id)).ToDictionaryAsync(l => l.Id, cancellationToken);
+        foreach (var claim in converted)
+        {
+            await webhooks.RecordDeleteAsync(actor.UserId, deals[claim.DealId], cancellationToken, claim.ConversionId);
+            await webhooks.RecordCreateAsync(actor.UserId, leads[claim.LeadId], cancellationToken, claim.ConversionId);
+        }
+    }
+
+    private Task<T> InWebhookUnitAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        webhooks is null ? work(cancellationToken) : webhooks.InUnitAsync([WebhookNames.Deal, WebhookNames.Lead], work, cancellationToken);
 
     /// <summary>
     /// Converts the claimed deals in one statement, so atomically: soft-deletes each deal that is still live and not
@@ -265,6 +293,7 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
                 return (null, ConversionRules.UndoLost, dealId);
             }
 
+            var leadBefore = webhooks is null ? null : await webhooks.BeforeChangeAsync(locked!, ct);
             await ItemMoves.MoveAsync(db, ItemParent.Lead(leadId), ItemParent.Deal(dealId), onlyMovedFromDeal: dealId, ct);
             db.DealHistory.Add(new DealHistoryEntry { DealId = dealId, At = now, UserId = actor.UserId, Field = DealHistoryFields.ConversionUndone, OldValue = leadId.ToString() });
             await db.SaveChangesAsync(ct);
@@ -272,10 +301,25 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
             if (await ItemMoves.HoldsAnyAsync(db, ItemParent.Lead(leadId), ct))
             {
                 await db.Leads.Where(l => l.Id == leadId).ExecuteUpdateAsync(s => s.SetProperty(l => l.IsArchived, true).SetProperty(l => l.UpdatedAt, now), ct);
+                if (webhooks is not null)
+                {
+                    (locked!.IsArchived, locked.UpdatedAt) = (true, now);
+                    await webhooks.RecordChangeAsync(actor.UserId, locked, leadBefore, ct, conversion.Id);
+                }
             }
             else
             {
+                if (webhooks is not null)
+                {
+                    await webhooks.RecordDeleteAsync(actor.UserId, locked!, ct, conversion.Id);
+                }
+
                 await db.Leads.Where(l => l.Id == leadId).ExecuteDeleteAsync(ct);
+            }
+
+            if (webhooks is not null && await db.Deals.AsNoTracking().FirstOrDefaultAsync(d => d.Id == dealId, ct) is { } restoredDeal)
+            {
+                await webhooks.RecordCreateAsync(actor.UserId, restoredDeal, ct, conversion.Id);
             }
 
             return (new ConversionOutcome(conversion.Id, ConversionStatus.Completed, dealId, leadId, "Conversion undone: the deal is restored.", []), null, dealId);
@@ -331,6 +375,11 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
             db.Deals.Add(deal);
             await db.SaveChangesAsync(ct);
 
+            if (webhooks is not null)
+            {
+                await webhooks.RecordDeleteAsync(actor.UserId, locked, ct);
+            }
+
             // Deleting the lead first would cascade to its items, so move them before the delete.
             await ItemMoves.MoveAsync(db, ItemParent.Lead(leadId), ItemParent.Deal(deal.Id), onlyMovedFromDeal: null, ct);
             await db.Leads.Where(l => l.Id == leadId).ExecuteDeleteAsync(ct);
@@ -348,6 +397,11 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock)
             db.Conversions.Add(conversion);
             db.DealHistory.Add(new DealHistoryEntry { DealId = deal.Id, At = now, UserId = actor.UserId, Field = DealHistoryFields.ConvertedFromLead, NewValue = leadId.ToString() });
             await db.SaveChangesAsync(ct);
+            if (webhooks is not null)
+            {
+                await webhooks.RecordCreateAsync(actor.UserId, deal, ct, conversion.Id);
+            }
+
             return ConversionOutcome.From(conversion);
         }, cancellationToken);
 

@@ -1,6 +1,7 @@
 using DealToLead.Core.Common;
 using DealToLead.Core.Data;
 using DealToLead.Core.Users;
+using DealToLead.Core.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.Core.Crm;
@@ -28,11 +29,14 @@ public sealed record ActivityChanges
 /// Every change to an activity, on a deal or a lead, from the pages and the API: an activity may be changed by
 /// whoever may edit its deal or lead (<see cref="RecordAccess"/>).
 /// </summary>
-public sealed class ActivityCommands(CrmDbContext db, TimeProvider clock)
+public sealed class ActivityCommands(CrmDbContext db, TimeProvider clock, WebhookEvents webhooks)
 {
     public const int MaxSubjectLength = 255;
 
-    public async Task<CommandResult<Activity>> AddAsync(UserAccess actor, ActivityChanges input, CancellationToken cancellationToken = default)
+    public Task<CommandResult<Activity>> AddAsync(UserAccess actor, ActivityChanges input, CancellationToken cancellationToken = default) =>
+        webhooks.InUnitAsync(WebhookNames.Activity, ct => AddInUnitAsync(actor, input, ct), cancellationToken);
+
+    private async Task<CommandResult<Activity>> AddInUnitAsync(UserAccess actor, ActivityChanges input, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(input.Subject) || input.DueDate is null)
         {
@@ -63,16 +67,22 @@ public sealed class ActivityCommands(CrmDbContext db, TimeProvider clock)
 
         db.Activities.Add(activity);
         await db.SaveChangesAsync(cancellationToken);
+        await webhooks.RecordCreateAsync(actor.UserId, activity, cancellationToken);
         return activity;
     }
 
-    public async Task<CommandResult<Activity>> UpdateAsync(UserAccess actor, int activityId, ActivityChanges changes, CancellationToken cancellationToken = default)
+    public Task<CommandResult<Activity>> UpdateAsync(UserAccess actor, int activityId, ActivityChanges changes, CancellationToken cancellationToken = default) =>
+        webhooks.InUnitAsync(WebhookNames.Activity, ct => UpdateInUnitAsync(actor, activityId, changes, ct), cancellationToken);
+
+    private async Task<CommandResult<Activity>> UpdateInUnitAsync(UserAccess actor, int activityId, ActivityChanges changes, CancellationToken cancellationToken)
     {
         var (activity, refusal) = await ItemRules.FindEditableAsync<Activity>(db, actor, activityId, "Activity", cancellationToken);
         if (activity is null)
         {
             return refusal!;
         }
+
+        var before = await webhooks.BeforeChangeAsync(activity, cancellationToken);
 
         if (changes.Parent is { } parent && parent != ItemParent.Of(activity))
         {
@@ -90,13 +100,17 @@ public sealed class ActivityCommands(CrmDbContext db, TimeProvider clock)
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        await webhooks.RecordChangeAsync(actor.UserId, activity, before, cancellationToken);
         return activity;
     }
 
     public Task<CommandResult<Activity>> CompleteAsync(UserAccess actor, int activityId, CancellationToken cancellationToken = default) =>
         UpdateAsync(actor, activityId, new ActivityChanges { Done = true }, cancellationToken);
 
-    public async Task<CommandResult<Activity>> RescheduleAsync(UserAccess actor, int activityId, DateOnly? dueDate, CancellationToken cancellationToken = default)
+    public Task<CommandResult<Activity>> RescheduleAsync(UserAccess actor, int activityId, DateOnly? dueDate, CancellationToken cancellationToken = default) =>
+        webhooks.InUnitAsync(WebhookNames.Activity, ct => RescheduleInUnitAsync(actor, activityId, dueDate, ct), cancellationToken);
+
+    private async Task<CommandResult<Activity>> RescheduleInUnitAsync(UserAccess actor, int activityId, DateOnly? dueDate, CancellationToken cancellationToken)
     {
         if (dueDate is null)
         {
@@ -114,13 +128,24 @@ public sealed class ActivityCommands(CrmDbContext db, TimeProvider clock)
             return CommandError.Invalid("A done activity cannot be rescheduled.");
         }
 
+        var before = await webhooks.BeforeChangeAsync(activity, cancellationToken);
         activity.DueDate = dueDate.Value;
         await db.SaveChangesAsync(cancellationToken);
+        await webhooks.RecordChangeAsync(actor.UserId, activity, before, cancellationToken);
         return activity;
     }
 
     public Task<CommandResult<Activity>> DeleteAsync(UserAccess actor, int activityId, CancellationToken cancellationToken = default) =>
-        ItemRules.DeleteAsync<Activity>(db, actor, activityId, "Activity", cancellationToken);
+        webhooks.InUnitAsync(WebhookNames.Activity, async ct =>
+        {
+            var deleted = await ItemRules.DeleteAsync<Activity>(db, actor, activityId, "Activity", ct);
+            if (deleted.Value is { } activity)
+            {
+                await webhooks.RecordDeleteAsync(actor.UserId, activity, ct);
+            }
+
+            return deleted;
+        }, cancellationToken);
 
 
     private async Task<CommandError?> ApplyAsync(Activity activity, ActivityChanges c, CancellationToken cancellationToken)

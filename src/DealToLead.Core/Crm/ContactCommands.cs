@@ -2,6 +2,7 @@ using DealToLead.Core.Common;
 using DealToLead.Core.CustomFields;
 using DealToLead.Core.Data;
 using DealToLead.Core.Users;
+using DealToLead.Core.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.Core.Crm;
@@ -34,12 +35,15 @@ public sealed record OrganizationChanges
 /// leads linked to them carry the visibility rules), so any signed-in user may change them; a contact that is the
 /// only contact of a deal or a lead cannot be deleted, since a deal or lead needs one.
 /// </summary>
-public sealed class ContactCommands(CrmDbContext db)
+public sealed class ContactCommands(CrmDbContext db, WebhookEvents webhooks)
 {
     public const int MaxNameLength = 255;
     public const int MaxAddressLength = 500;
 
-    public async Task<CommandResult<Person>> CreatePersonAsync(UserAccess actor, PersonChanges input, CancellationToken cancellationToken = default)
+    public Task<CommandResult<Person>> CreatePersonAsync(UserAccess actor, PersonChanges input, CancellationToken cancellationToken = default) =>
+        webhooks.InUnitAsync(WebhookNames.Person, ct => CreatePersonInUnitAsync(actor, input, ct), cancellationToken);
+
+    private async Task<CommandResult<Person>> CreatePersonInUnitAsync(UserAccess actor, PersonChanges input, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(input.Name))
         {
@@ -54,10 +58,14 @@ public sealed class ContactCommands(CrmDbContext db)
 
         db.Persons.Add(person);
         await db.SaveChangesAsync(cancellationToken);
+        await webhooks.RecordCreateAsync(actor.UserId, person, cancellationToken);
         return person;
     }
 
-    public async Task<CommandResult<Person>> UpdatePersonAsync(int personId, PersonChanges changes, CancellationToken cancellationToken = default)
+    public Task<CommandResult<Person>> UpdatePersonAsync(int personId, PersonChanges changes, CancellationToken cancellationToken = default) =>
+        webhooks.InUnitAsync(WebhookNames.Person, ct => UpdatePersonInUnitAsync(personId, changes, ct), cancellationToken);
+
+    private async Task<CommandResult<Person>> UpdatePersonInUnitAsync(int personId, PersonChanges changes, CancellationToken cancellationToken)
     {
         var person = await db.Persons.FirstOrDefaultAsync(p => p.Id == personId, cancellationToken);
         if (person is null)
@@ -65,16 +73,21 @@ public sealed class ContactCommands(CrmDbContext db)
             return CommandError.NotFound("Person");
         }
 
+        var before = await webhooks.BeforeChangeAsync(person, cancellationToken);
         if (await ApplyAsync(person, changes, cancellationToken) is { } invalid)
         {
             return invalid;
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        await webhooks.RecordChangeAsync(null, person, before, cancellationToken);
         return person;
     }
 
-    public async Task<CommandResult<int>> DeletePersonAsync(int personId, CancellationToken cancellationToken = default)
+    public Task<CommandResult<int>> DeletePersonAsync(int personId, CancellationToken cancellationToken = default) =>
+        webhooks.InUnitAsync(WebhookNames.Person, ct => DeletePersonInUnitAsync(personId, ct), cancellationToken);
+
+    private async Task<CommandResult<int>> DeletePersonInUnitAsync(int personId, CancellationToken cancellationToken)
     {
         if (!await db.Persons.AnyAsync(p => p.Id == personId, cancellationToken))
         {
@@ -87,11 +100,19 @@ public sealed class ContactCommands(CrmDbContext db)
             return CommandError.Invalid("The person is the only contact of a deal or a lead; link it to someone else first.");
         }
 
+        if (await db.Persons.AsNoTracking().FirstOrDefaultAsync(p => p.Id == personId, cancellationToken) is { } deleted)
+        {
+            await webhooks.RecordDeleteAsync(null, deleted, cancellationToken);
+        }
+
         await db.Persons.Where(p => p.Id == personId).ExecuteDeleteAsync(cancellationToken);
         return personId;
     }
 
-    public async Task<CommandResult<Organization>> CreateOrganizationAsync(UserAccess actor, OrganizationChanges input, CancellationToken cancellationToken = default)
+    public Task<CommandResult<Organization>> CreateOrganizationAsync(UserAccess actor, OrganizationChanges input, CancellationToken cancellationToken = default) =>
+        webhooks.InUnitAsync(WebhookNames.Organization, ct => CreateOrganizationInUnitAsync(actor, input, ct), cancellationToken);
+
+    private async Task<CommandResult<Organization>> CreateOrganizationInUnitAsync(UserAccess actor, OrganizationChanges input, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(input.Name))
         {
@@ -106,10 +127,14 @@ public sealed class ContactCommands(CrmDbContext db)
 
         db.Organizations.Add(organization);
         await db.SaveChangesAsync(cancellationToken);
+        await webhooks.RecordCreateAsync(actor.UserId, organization, cancellationToken);
         return organization;
     }
 
-    public async Task<CommandResult<Organization>> UpdateOrganizationAsync(int organizationId, OrganizationChanges changes, CancellationToken cancellationToken = default)
+    public Task<CommandResult<Organization>> UpdateOrganizationAsync(int organizationId, OrganizationChanges changes, CancellationToken cancellationToken = default) =>
+        webhooks.InUnitAsync(WebhookNames.Organization, ct => UpdateOrganizationInUnitAsync(organizationId, changes, ct), cancellationToken);
+
+    private async Task<CommandResult<Organization>> UpdateOrganizationInUnitAsync(int organizationId, OrganizationChanges changes, CancellationToken cancellationToken)
     {
         var organization = await db.Organizations.FirstOrDefaultAsync(o => o.Id == organizationId, cancellationToken);
         if (organization is null)
@@ -117,16 +142,21 @@ public sealed class ContactCommands(CrmDbContext db)
             return CommandError.NotFound("Organization");
         }
 
+        var before = await webhooks.BeforeChangeAsync(organization, cancellationToken);
         if (await ApplyAsync(organization, changes, cancellationToken) is { } invalid)
         {
             return invalid;
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        await webhooks.RecordChangeAsync(null, organization, before, cancellationToken);
         return organization;
     }
 
-    public async Task<CommandResult<int>> DeleteOrganizationAsync(int organizationId, CancellationToken cancellationToken = default)
+    public Task<CommandResult<int>> DeleteOrganizationAsync(int organizationId, CancellationToken cancellationToken = default) =>
+        webhooks.InUnitAsync(WebhookNames.Organization, ct => DeleteOrganizationInUnitAsync(organizationId, ct), cancellationToken);
+
+    private async Task<CommandResult<int>> DeleteOrganizationInUnitAsync(int organizationId, CancellationToken cancellationToken)
     {
         if (!await db.Organizations.AnyAsync(o => o.Id == organizationId, cancellationToken))
         {
@@ -137,6 +167,11 @@ public sealed class ContactCommands(CrmDbContext db)
             || await db.Leads.AnyAsync(l => l.OrganizationId == organizationId && l.PersonId == null, cancellationToken))
         {
             return CommandError.Invalid("The organization is the only contact of a deal or a lead; link it to someone else first.");
+        }
+
+        if (await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == organizationId, cancellationToken) is { } deleted)
+        {
+            await webhooks.RecordDeleteAsync(null, deleted, cancellationToken);
         }
 
         await db.Organizations.Where(o => o.Id == organizationId).ExecuteDeleteAsync(cancellationToken);

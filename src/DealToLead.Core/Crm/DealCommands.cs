@@ -3,6 +3,7 @@ using DealToLead.Core.Common;
 using DealToLead.Core.CustomFields;
 using DealToLead.Core.Data;
 using DealToLead.Core.Users;
+using DealToLead.Core.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.Core.Crm;
@@ -38,9 +39,12 @@ public sealed record DealChanges
 /// Every change to a deal from the pages and the API goes through here, so that permissions, validation and
 /// the history log are the same whichever way the change arrives.
 /// </summary>
-public sealed class DealCommands(CrmDbContext db, TimeProvider clock)
+public sealed class DealCommands(CrmDbContext db, TimeProvider clock, WebhookEvents webhooks)
 {
-    public async Task<CommandResult<Deal>> CreateAsync(UserAccess actor, DealChanges input, CancellationToken cancellationToken = default)
+    public Task<CommandResult<Deal>> CreateAsync(UserAccess actor, DealChanges input, CancellationToken cancellationToken = default) =>
+        webhooks.InUnitAsync(WebhookNames.Deal, ct => CreateInUnitAsync(actor, input, ct), cancellationToken);
+
+    private async Task<CommandResult<Deal>> CreateInUnitAsync(UserAccess actor, DealChanges input, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(input.Title))
         {
@@ -70,10 +74,14 @@ public sealed class DealCommands(CrmDbContext db, TimeProvider clock)
         await db.SaveChangesAsync(cancellationToken);
         db.DealHistory.Add(new DealHistoryEntry { DealId = deal.Id, At = clock.GetUtcNow(), UserId = actor.UserId, Field = DealHistoryFields.Created, NewValue = deal.Title });
         await db.SaveChangesAsync(cancellationToken);
+        await webhooks.RecordCreateAsync(actor.UserId, deal, cancellationToken);
         return deal;
     }
 
-    public async Task<CommandResult<Deal>> UpdateAsync(UserAccess actor, int dealId, DealChanges changes, CancellationToken cancellationToken = default)
+    public Task<CommandResult<Deal>> UpdateAsync(UserAccess actor, int dealId, DealChanges changes, CancellationToken cancellationToken = default) =>
+        webhooks.InUnitAsync(WebhookNames.Deal, ct => UpdateInUnitAsync(actor, dealId, changes, ct), cancellationToken);
+
+    private async Task<CommandResult<Deal>> UpdateInUnitAsync(UserAccess actor, int dealId, DealChanges changes, CancellationToken cancellationToken)
     {
         var deal = await db.Deals.FirstOrDefaultAsync(d => d.Id == dealId, cancellationToken);
         if (deal is null || !actor.CanSee(deal))
@@ -86,6 +94,7 @@ public sealed class DealCommands(CrmDbContext db, TimeProvider clock)
             return CommandError.Forbidden();
         }
 
+        var before = await webhooks.BeforeChangeAsync(deal, cancellationToken);
         var error = await ApplyAsync(deal, changes, actor, recordHistory: true, cancellationToken);
         if (error is not null)
         {
@@ -93,6 +102,7 @@ public sealed class DealCommands(CrmDbContext db, TimeProvider clock)
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        await webhooks.RecordChangeAsync(actor.UserId, deal, before, cancellationToken);
         return deal;
     }
 
@@ -108,7 +118,10 @@ public sealed class DealCommands(CrmDbContext db, TimeProvider clock)
     public Task<CommandResult<Deal>> ReopenAsync(UserAccess actor, int dealId, CancellationToken cancellationToken = default) =>
         UpdateAsync(actor, dealId, new DealChanges { Status = DealStatus.Open }, cancellationToken);
 
-    public async Task<CommandResult<Deal>> DeleteAsync(UserAccess actor, int dealId, CancellationToken cancellationToken = default)
+    public Task<CommandResult<Deal>> DeleteAsync(UserAccess actor, int dealId, CancellationToken cancellationToken = default) =>
+        webhooks.InUnitAsync(WebhookNames.Deal, ct => DeleteInUnitAsync(actor, dealId, ct), cancellationToken);
+
+    private async Task<CommandResult<Deal>> DeleteInUnitAsync(UserAccess actor, int dealId, CancellationToken cancellationToken)
     {
         var deal = await db.Deals.FirstOrDefaultAsync(d => d.Id == dealId, cancellationToken);
         if (deal is null || !actor.CanSee(deal))
@@ -126,10 +139,14 @@ public sealed class DealCommands(CrmDbContext db, TimeProvider clock)
         deal.DeletedById = actor.UserId;
         db.DealHistory.Add(new DealHistoryEntry { DealId = deal.Id, At = now, UserId = actor.UserId, Field = DealHistoryFields.Deleted, NewValue = now.ToString("u", CultureInfo.InvariantCulture) });
         await db.SaveChangesAsync(cancellationToken);
+        await webhooks.RecordDeleteAsync(actor.UserId, deal, cancellationToken);
         return deal;
     }
 
-    public async Task<CommandResult<Deal>> RestoreAsync(UserAccess actor, int dealId, CancellationToken cancellationToken = default)
+    public Task<CommandResult<Deal>> RestoreAsync(UserAccess actor, int dealId, CancellationToken cancellationToken = default) =>
+        webhooks.InUnitAsync(WebhookNames.Deal, ct => RestoreInUnitAsync(actor, dealId, ct), cancellationToken);
+
+    private async Task<CommandResult<Deal>> RestoreInUnitAsync(UserAccess actor, int dealId, CancellationToken cancellationToken)
     {
         var deal = await db.Deals.IgnoreQueryFilters().FirstOrDefaultAsync(d => d.Id == dealId, cancellationToken);
         if (deal is null || !actor.CanSee(deal))
@@ -157,6 +174,8 @@ public sealed class DealCommands(CrmDbContext db, TimeProvider clock)
         deal.DeletedById = null;
         db.DealHistory.Add(new DealHistoryEntry { DealId = deal.Id, At = now, UserId = actor.UserId, Field = DealHistoryFields.Restored });
         await db.SaveChangesAsync(cancellationToken);
+        // A deal that comes back is, to a receiver that dropped it on its deletion, a new one again.
+        await webhooks.RecordCreateAsync(actor.UserId, deal, cancellationToken);
         return deal;
     }
 

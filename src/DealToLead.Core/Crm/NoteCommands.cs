@@ -1,6 +1,7 @@
 using DealToLead.Core.Common;
 using DealToLead.Core.Data;
 using DealToLead.Core.Users;
+using DealToLead.Core.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.Core.Crm;
@@ -15,9 +16,12 @@ public sealed record NoteChanges
 }
 
 /// <summary>Notes on deals, leads, persons and organizations, from the pages and the API; see <see cref="RecordAccess"/>.</summary>
-public sealed class NoteCommands(CrmDbContext db, TimeProvider clock)
+public sealed class NoteCommands(CrmDbContext db, TimeProvider clock, WebhookEvents webhooks)
 {
-    public async Task<CommandResult<Note>> AddAsync(UserAccess actor, NoteChanges input, CancellationToken cancellationToken = default)
+    public Task<CommandResult<Note>> AddAsync(UserAccess actor, NoteChanges input, CancellationToken cancellationToken = default) =>
+        webhooks.InUnitAsync(WebhookNames.Note, ct => AddInUnitAsync(actor, input, ct), cancellationToken);
+
+    private async Task<CommandResult<Note>> AddInUnitAsync(UserAccess actor, NoteChanges input, CancellationToken cancellationToken)
     {
         var parent = input.Parent ?? default;
         if (parent == default && input.PersonId is null && input.OrganizationId is null)
@@ -59,16 +63,22 @@ public sealed class NoteCommands(CrmDbContext db, TimeProvider clock)
         };
         db.Notes.Add(note);
         await db.SaveChangesAsync(cancellationToken);
+        await webhooks.RecordCreateAsync(actor.UserId, note, cancellationToken);
         return note;
     }
 
-    public async Task<CommandResult<Note>> UpdateAsync(UserAccess actor, int noteId, NoteChanges changes, CancellationToken cancellationToken = default)
+    public Task<CommandResult<Note>> UpdateAsync(UserAccess actor, int noteId, NoteChanges changes, CancellationToken cancellationToken = default) =>
+        webhooks.InUnitAsync(WebhookNames.Note, ct => UpdateInUnitAsync(actor, noteId, changes, ct), cancellationToken);
+
+    private async Task<CommandResult<Note>> UpdateInUnitAsync(UserAccess actor, int noteId, NoteChanges changes, CancellationToken cancellationToken)
     {
         var (note, refusal) = await ItemRules.FindEditableAsync<Note>(db, actor, noteId, "Note", cancellationToken);
         if (note is null)
         {
             return refusal!;
         }
+
+        var before = await webhooks.BeforeChangeAsync(note, cancellationToken);
 
         if (HtmlCleaner.NoteRefusal(changes.Content) is { } tooComplex)
         {
@@ -104,10 +114,20 @@ public sealed class NoteCommands(CrmDbContext db, TimeProvider clock)
         note.PersonId = changes.PersonId ?? note.PersonId;
         note.OrganizationId = changes.OrganizationId ?? note.OrganizationId;
         await db.SaveChangesAsync(cancellationToken);
+        await webhooks.RecordChangeAsync(actor.UserId, note, before, cancellationToken);
         return note;
     }
 
     public Task<CommandResult<Note>> DeleteAsync(UserAccess actor, int noteId, CancellationToken cancellationToken = default) =>
-        ItemRules.DeleteAsync<Note>(db, actor, noteId, "Note", cancellationToken);
+        webhooks.InUnitAsync(WebhookNames.Note, async ct =>
+        {
+            var deleted = await ItemRules.DeleteAsync<Note>(db, actor, noteId, "Note", ct);
+            if (deleted.Value is { } note)
+            {
+                await webhooks.RecordDeleteAsync(actor.UserId, note, ct);
+            }
+
+            return deleted;
+        }, cancellationToken);
 
 }

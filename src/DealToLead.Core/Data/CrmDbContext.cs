@@ -5,6 +5,7 @@ using DealToLead.Core.CustomFields;
 using DealToLead.Core.Leads;
 using DealToLead.Core.Notifications;
 using DealToLead.Core.Users;
+using DealToLead.Core.Webhooks;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -38,6 +39,9 @@ public class CrmDbContext(DbContextOptions<CrmDbContext> options)
     public DbSet<BulkConversionJob> BulkConversionJobs => Set<BulkConversionJob>();
     public DbSet<BulkConversionJobItem> BulkConversionJobItems => Set<BulkConversionJobItem>();
     public DbSet<OutboxEmail> OutboxEmails => Set<OutboxEmail>();
+    public DbSet<Webhook> Webhooks => Set<Webhook>();
+    public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)

@@ -3,6 +3,7 @@ using DealToLead.Core.Crm;
 using DealToLead.Core.CustomFields;
 using DealToLead.Core.Data;
 using DealToLead.Core.Users;
+using DealToLead.Core.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.Core.Leads;
@@ -35,11 +36,14 @@ public sealed record LeadChanges
 /// Every change to a lead from the pages and the API goes through here: a lead is changed by whoever may edit it
 /// (<see cref="RecordAccess"/>), and its custom field values obey the same rules as a deal's.
 /// </summary>
-public sealed class LeadCommands(CrmDbContext db, TimeProvider clock)
+public sealed class LeadCommands(CrmDbContext db, TimeProvider clock, WebhookEvents webhooks)
 {
     public const int MaxTitleLength = 255;
 
-    public async Task<CommandResult<Lead>> CreateAsync(UserAccess actor, LeadSource source, LeadChanges input, CancellationToken cancellationToken = default)
+    public Task<CommandResult<Lead>> CreateAsync(UserAccess actor, LeadSource source, LeadChanges input, CancellationToken cancellationToken = default) =>
+        webhooks.InUnitAsync(WebhookNames.Lead, ct => CreateInUnitAsync(actor, source, input, ct), cancellationToken);
+
+    private async Task<CommandResult<Lead>> CreateInUnitAsync(UserAccess actor, LeadSource source, LeadChanges input, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(input.Title))
         {
@@ -57,10 +61,14 @@ public sealed class LeadCommands(CrmDbContext db, TimeProvider clock)
         db.Leads.Add(lead);
         db.LeadLog.Add(new LeadLogEntry { LeadId = lead.Id, At = clock.GetUtcNow(), UserId = actor.UserId, Kind = LeadLogKind.Created });
         await db.SaveChangesAsync(cancellationToken);
+        await webhooks.RecordCreateAsync(actor.UserId, lead, cancellationToken);
         return lead;
     }
 
-    public async Task<CommandResult<Lead>> UpdateAsync(UserAccess actor, Guid leadId, LeadChanges changes, CancellationToken cancellationToken = default)
+    public Task<CommandResult<Lead>> UpdateAsync(UserAccess actor, Guid leadId, LeadChanges changes, CancellationToken cancellationToken = default) =>
+        webhooks.InUnitAsync(WebhookNames.Lead, ct => UpdateInUnitAsync(actor, leadId, changes, ct), cancellationToken);
+
+    private async Task<CommandResult<Lead>> UpdateInUnitAsync(UserAccess actor, Guid leadId, LeadChanges changes, CancellationToken cancellationToken)
     {
         var lead = await db.Leads.FirstOrDefaultAsync(l => l.Id == leadId, cancellationToken);
         if (lead is null || !actor.CanSee(lead))
@@ -73,12 +81,14 @@ public sealed class LeadCommands(CrmDbContext db, TimeProvider clock)
             return CommandError.Forbidden("You may not edit this lead: it is owned by another user.");
         }
 
+        var before = await webhooks.BeforeChangeAsync(lead, cancellationToken);
         if (await ApplyAsync(lead, changes, cancellationToken) is { } invalid)
         {
             return invalid;
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        await webhooks.RecordChangeAsync(actor.UserId, lead, before, cancellationToken);
         return lead;
     }
 
@@ -89,15 +99,32 @@ public sealed class LeadCommands(CrmDbContext db, TimeProvider clock)
         UpdateAsync(actor, leadId, new LeadChanges { IsArchived = archived }, cancellationToken);
 
     /// <summary>Archives or unarchives the leads among <paramref name="leadIds"/> the user may edit; returns how many changed.</summary>
-    public Task<int> SetArchivedAsync(UserAccess actor, IReadOnlyCollection<Guid> leadIds, bool archived, CancellationToken cancellationToken = default)
-    {
-        var now = clock.GetUtcNow();
-        return db.Leads.EditableBy(actor).Where(l => leadIds.Contains(l.Id) && l.IsArchived != archived)
-            .ExecuteUpdateAsync(s => s.SetProperty(l => l.IsArchived, archived).SetProperty(l => l.UpdatedAt, now).SetProperty(l => l.UpdatedById, actor.UserId), cancellationToken);
-    }
+    public Task<int> SetArchivedAsync(UserAccess actor, IReadOnlyCollection<Guid> leadIds, bool archived, CancellationToken cancellationToken = default) =>
+        webhooks.InUnitAsync(WebhookNames.Lead, async ct =>
+        {
+            var now = clock.GetUtcNow();
+            var changing = db.Leads.EditableBy(actor).Where(l => leadIds.Contains(l.Id) && l.IsArchived != archived);
+            var before = new List<(Lead Lead, System.Text.Json.JsonElement? Data)>();
+            foreach (var lead in await changing.AsNoTracking().ToListAsync(ct))
+            {
+                before.Add((lead, await webhooks.BeforeChangeAsync(lead, ct)));
+            }
+
+            var changed = await changing.ExecuteUpdateAsync(s => s.SetProperty(l => l.IsArchived, archived).SetProperty(l => l.UpdatedAt, now).SetProperty(l => l.UpdatedById, actor.UserId), ct);
+            foreach (var (lead, data) in before.Where(b => b.Data is not null))
+            {
+                (lead.IsArchived, lead.UpdatedAt, lead.UpdatedById) = (archived, now, actor.UserId);
+                await webhooks.RecordChangeAsync(actor.UserId, lead, data, ct);
+            }
+
+            return changed;
+        }, cancellationToken);
 
     /// <summary>Deletes the lead with its activities, notes and emails. A deal it came from stays deleted and restorable.</summary>
-    public async Task<CommandResult<Lead>> DeleteAsync(UserAccess actor, Guid leadId, CancellationToken cancellationToken = default)
+    public Task<CommandResult<Lead>> DeleteAsync(UserAccess actor, Guid leadId, CancellationToken cancellationToken = default) =>
+        webhooks.InUnitAsync(WebhookNames.Lead, ct => DeleteInUnitAsync(actor, leadId, ct), cancellationToken);
+
+    private async Task<CommandResult<Lead>> DeleteInUnitAsync(UserAccess actor, Guid leadId, CancellationToken cancellationToken)
     {
         var lead = await db.Leads.AsNoTracking().FirstOrDefaultAsync(l => l.Id == leadId, cancellationToken);
         if (lead is null || !actor.CanSee(lead))
@@ -110,6 +137,7 @@ public sealed class LeadCommands(CrmDbContext db, TimeProvider clock)
             return CommandError.Forbidden("You may not delete this lead: it is owned by another user.");
         }
 
+        await webhooks.RecordDeleteAsync(actor.UserId, lead, cancellationToken);
         await db.Leads.Where(l => l.Id == leadId).ExecuteDeleteAsync(cancellationToken);
         return lead;
     }

@@ -251,6 +251,7 @@ public sealed partial class BulkConversionWorker(
         UserAccess actor, BulkConversionJobItem[] items, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<Core.Webhooks.WebhookEvents>().BeginBulkEdit();
         var conversions = scope.ServiceProvider.GetRequiredService<DealConversionService>();
         var results = await conversions.ConvertDealsToLeadsAsync(actor, items.Select(i => new DealToConvert(i.DealId, i.ConversionId)).ToList(), cancellationToken);
         return results.Select(result => result switch

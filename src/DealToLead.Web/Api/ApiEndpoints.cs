@@ -19,6 +19,7 @@ public static class ApiEndpoints
         api.MapConversionApi();
         api.MapBulkConversionApi();
         api.MapAdminApi();
+        api.MapWebhooksApi();
         return app;
     }
 

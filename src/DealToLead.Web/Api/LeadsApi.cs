@@ -279,7 +279,7 @@ public static class LeadsApi
         return (changes with { CustomFields = custom }, null);
     }
 
-    private static async Task<List<Dictionary<string, object?>>> ToDtosAsync(CrmDbContext db, List<Lead> leads, SmartBccOptions bcc, CancellationToken ct)
+    internal static async Task<List<Dictionary<string, object?>>> ToDtosAsync(CrmDbContext db, List<Lead> leads, SmartBccOptions bcc, CancellationToken ct)
     {
         var nextActivities = await LeadListFilter.NextActivitiesAsync(db, leads.Select(l => l.Id).ToArray(), ct);
         var dealFields = await db.CustomFields.AsNoTracking().Where(f => f.Entity == CustomFieldEntity.Deal && f.Type != CustomFieldType.Formula)

@@ -7,6 +7,7 @@ using DealToLead.IntegrationTests.Infrastructure;
 using DealToLead.IntegrationTests.Leads;
 using DealToLead.IntegrationTests.Permissions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DealToLead.IntegrationTests.Crm;
 
@@ -63,7 +64,8 @@ public class PipedriveShapeTests(DealToLeadApp app) : AppTest(app)
         var api = App.ApiClient(DemoUsers.Rep);
         var dealId = await App.CreateDealAsync(DemoUsers.Rep);
         var rep = await App.AccessAsync(DemoUsers.Rep);
-        var labelled = await App.WithDbAsync(db => new DealCommands(db, TimeProvider.System).UpdateAsync(rep, dealId, new DealChanges { Labels = ["Hot", "Partner"] }));
+        using var scope = App.Services.CreateScope();
+        var labelled = await scope.ServiceProvider.GetRequiredService<DealCommands>().UpdateAsync(rep, dealId, new DealChanges { Labels = ["Hot", "Partner"] });
         labelled.Succeeded.Should().BeTrue();
 
         var fields = (await BodyAsync(await api.GetAsync("/api/v1/dealFields"))).GetProperty("data").EnumerateArray();

@@ -60,6 +60,7 @@ public class AuthorizationSweepTests(DealToLeadApp app, ITestOutputHelper output
         ["/settings/lead-labels"] = (302, 403, 403),
         ["/settings/conversion"] = (302, 403, 403),
         ["/settings/pipelines"] = (302, 403, 403),
+        ["/settings/webhooks"] = (302, 403, 403),
     };
 
     [Fact]
@@ -126,6 +127,9 @@ public class AuthorizationSweepTests(DealToLeadApp app, ITestOutputHelper output
             ("POST", "/api/v2/stages", "restricted"),
             ("PATCH", "/api/v2/stages/1", "rep"),
             ("DELETE", "/api/v2/stages/1", "rep"),
+            ("GET", "/api/v1/webhooks", "rep"),
+            ("POST", "/api/v1/webhooks", "restricted"),
+            ("DELETE", "/api/v1/webhooks/1", "rep"),
         })
         {
             var client = App.ApiClient(tokens[user]);
