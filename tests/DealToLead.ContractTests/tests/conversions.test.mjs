@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { as, unique } from '../lib/sdk.mjs';
+import { as, refused, unique } from '../lib/sdk.mjs';
 
 const rep = as('rep');
 
@@ -24,6 +24,13 @@ test('a deal converted through the SDK becomes a lead that links back to it', as
     assert.equal((await rep.v2.DealsApi.getDeal({ id: deal.id })).data.is_deleted, true);
 });
 
+test('a deal without a person or an organization cannot become a lead (a lead needs one), and says so', async () => {
+    const deal = (await rep.v2.DealsApi.addDeal({ AddDealRequest: { title: unique('Contactless deal') } })).data;
+    const body = await refused(rep.v2.DealsApi.convertDealToLead({ id: deal.id }));
+    assert.match(body.error, /person or an organization/);
+    assert.equal((await rep.v2.DealsApi.getDeal({ id: deal.id })).data.is_deleted, false);
+});
+
 test('a lead converted to a deal carries source_lead_id, also when asked for with include_fields', async () => {
     const org = (await rep.v2.OrganizationsApi.addOrganization({ AddOrganizationRequest: { name: unique('Org') } })).data;
     const lead = (await rep.v1.LeadsApi.addLead({ AddLeadRequest: { title: unique('Lead to promote'), organization_id: org.id } })).data;
@@ -37,7 +44,8 @@ test('a lead converted to a deal carries source_lead_id, also when asked for wit
 });
 
 test('a converted deal\'s done activities stay readable on the deleted deal; upcoming ones move to the lead', async () => {
-    const deal = (await rep.v2.DealsApi.addDeal({ AddDealRequest: { title: unique('Deal with history') } })).data;
+    const org = (await rep.v2.OrganizationsApi.addOrganization({ AddOrganizationRequest: { name: unique('Org') } })).data;
+    const deal = (await rep.v2.DealsApi.addDeal({ AddDealRequest: { title: unique('Deal with history'), org_id: org.id } })).data;
     const done = (await rep.v2.ActivitiesApi.addActivity({ AddActivityRequest: { subject: 'Intro call', type: 'call', deal_id: deal.id, due_date: '2026-01-10', done: true } })).data;
     const upcoming = (await rep.v2.ActivitiesApi.addActivity({ AddActivityRequest: { subject: 'Follow-up', type: 'call', deal_id: deal.id, due_date: '2030-01-10' } })).data;
     const leadId = await convertToLead(deal.id);
@@ -50,8 +58,9 @@ test('a converted deal\'s done activities stay readable on the deleted deal; upc
     assert.deepEqual(onLead.data.map((a) => a.id), [upcoming.id]);
 });
 
-test('the bulk conversion\'s formula-field notice is an extra field, the typed ones stay as typed', async () => {
-    const deal = (await rep.v2.DealsApi.addDeal({ AddDealRequest: { title: unique('Deal with formula') } })).data;
+test('the conversion status\'s formula-field notice is an extra field, the typed ones stay as typed', async () => {
+    const org = (await rep.v2.OrganizationsApi.addOrganization({ AddOrganizationRequest: { name: unique('Org') } })).data;
+    const deal = (await rep.v2.DealsApi.addDeal({ AddDealRequest: { title: unique('Deal with formula'), org_id: org.id } })).data;
     const started = await rep.v2.DealsApi.convertDealToLead({ id: deal.id });
     const status = await rep.v2.DealsApi.getDealConversionStatus({ id: deal.id, conversion_id: started.data.conversion_id });
     assert.ok(Array.isArray(status.data.formula_fields_not_carried));
