@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace DealToLead.IntegrationTests.Infrastructure;
 
@@ -12,6 +13,13 @@ public sealed class SqlCommandCounter : DbCommandInterceptor
     public Func<bool> CountsWhen { get; set; } = () => true;
 
     public int Count => Volatile.Read(ref _count);
+
+    /// <summary>Background workers (bulk jobs, outbox, webhooks, purge) share the DbContext registration; only requests count.</summary>
+    public void CountOnlyRequestsOf(IServiceProvider services)
+    {
+        var requests = services.GetRequiredService<Microsoft.AspNetCore.Http.IHttpContextAccessor>();
+        CountsWhen = () => requests.HttpContext is not null;
+    }
 
     public void Reset() => Interlocked.Exchange(ref _count, 0);
 

@@ -27,7 +27,7 @@ public sealed class QueryBudgetTests(DealToLeadApp app) : AppTest(app)
     {
         var counter = new SqlCommandCounter();
         using var host = App.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<IInterceptor>(counter)));
-        CountOnlyRequests(counter, host);
+        counter.CountOnlyRequestsOf(host.Services);
         using var client = host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         client.DefaultRequestHeaders.Add("x-api-token", DemoUsers.Rep.ApiToken);
 
@@ -44,7 +44,7 @@ public sealed class QueryBudgetTests(DealToLeadApp app) : AppTest(app)
     {
         var counter = new SqlCommandCounter();
         using var host = App.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<IInterceptor>(counter)));
-        CountOnlyRequests(counter, host);
+        counter.CountOnlyRequestsOf(host.Services);
         using var client = await SignInAsync(host);
         await AddLeadsAsync(3, first: 0);
         await CountAsync(counter, client, InboxUrl); // the first request of a host loads what it caches
@@ -62,7 +62,7 @@ public sealed class QueryBudgetTests(DealToLeadApp app) : AppTest(app)
     {
         var counter = new SqlCommandCounter();
         using var host = App.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<IInterceptor>(counter)));
-        CountOnlyRequests(counter, host);
+        counter.CountOnlyRequestsOf(host.Services);
         using var client = await SignInAsync(host);
         var pipelineId = await CreatePipelineAsync(stages: 8);
         await AddDealsAsync(pipelineId, 3, first: 0);
@@ -167,12 +167,5 @@ public sealed class QueryBudgetTests(DealToLeadApp app) : AppTest(app)
 
             await db.SaveChangesAsync();
         });
-    }
-
-    // Background workers (bulk jobs, outbox, purge) share the DbContext registration; only the request counts.
-    private static void CountOnlyRequests(SqlCommandCounter counter, WebApplicationFactory<Program> host)
-    {
-        var requests = host.Services.GetRequiredService<Microsoft.AspNetCore.Http.IHttpContextAccessor>();
-        counter.CountsWhen = () => requests.HttpContext is not null;
     }
 }

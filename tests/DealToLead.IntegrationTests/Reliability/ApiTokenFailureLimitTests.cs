@@ -21,6 +21,7 @@ public class ApiTokenFailureLimitTests(DealToLeadApp app) : AppTest(app)
             b.ConfigureServices(s => s.AddSingleton<IInterceptor>(counter).AddSingleton<IStartupFilter, TestClientAddress>());
         });
         using var client = host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        counter.CountOnlyRequestsOf(host.Services);
         async Task<HttpResponseMessage> Call(string token, string address)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/users/me");
