@@ -72,15 +72,22 @@ public sealed partial class WebhookSender(
     public async Task<int> SendDueAsync(CancellationToken cancellationToken = default)
     {
         await GiveUpAbandonedClaimsAsync(cancellationToken);
-        var senders = Enumerable.Range(0, Math.Max(1, options.CurrentValue.Concurrency)).Select(_ => SendUntilNoneDueAsync(cancellationToken));
+        // The other slots start only when there is work, so an idle instance asks one query per poll.
+        if (await ClaimNextAsync(cancellationToken) is not { } first)
+        {
+            return 0;
+        }
+
+        var senders = Enumerable.Range(0, Math.Max(1, options.CurrentValue.Concurrency)).Select(slot => SendUntilNoneDueAsync(slot == 0 ? first : null, cancellationToken));
         return (await Task.WhenAll(senders)).Sum();
     }
 
-    private async Task<int> SendUntilNoneDueAsync(CancellationToken cancellationToken)
+    private async Task<int> SendUntilNoneDueAsync(Claim? first, CancellationToken cancellationToken)
     {
         var delivered = 0;
-        while (await ClaimNextAsync(cancellationToken) is { } claim)
+        while ((first ?? await ClaimNextAsync(cancellationToken)) is { } claim)
         {
+            first = null;
             var outcome = await PostAsync(claim, cancellationToken);
             // Recorded even when the app is stopping: what was sent must not be sent again.
             await RecordAsync(claim, outcome, CancellationToken.None);

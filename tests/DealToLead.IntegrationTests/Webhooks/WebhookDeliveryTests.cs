@@ -168,9 +168,11 @@ public sealed class WebhookDeliveryTests(WebhookApp app, ITestOutputHelper outpu
         }
 
         await CreateWebhookAsync(eventAction: "*", eventObject: "*");
+        var submittedAt = Receiver.Now;
         (await Rep.PostAsJsonAsync("/api/v2/deals/convert/lead", new { ids = dealIds })).EnsureSuccessStatusCode();
 
         var received = await Receiver.WaitForCountAsync(24, TimeSpan.FromSeconds(60));
+        output.WriteLine($"bulk job of 12 deals: 24 events received {(received.Max(r => r.ReceivedAt) - submittedAt).TotalMilliseconds:F0} ms after submitting");
         await Task.Delay(700);
         received = Receiver.Received;
         received.Should().HaveCount(24);
@@ -247,6 +249,7 @@ public sealed class WebhookDeliveryTests(WebhookApp app, ITestOutputHelper outpu
         // Both instances' hosted senders run; these extra passes on each make them contend for the same rows.
         await Task.WhenAll(Enumerable.Range(0, 4).Select(i => (i % 2 == 0 ? firstSender : secondSender).SendDueAsync()));
         var received = await Receiver.WaitForCountAsync(persons, TimeSpan.FromSeconds(60));
+        output.WriteLine($"two instances: {persons} events, {received.Select(r => r.EventId).Distinct().Count()} distinct, received by {received.Max(r => r.ReceivedAt) - received.Min(r => r.ReceivedAt)}");
         await Task.Delay(1000);
         received = Receiver.Received;
         received.Should().HaveCount(persons);

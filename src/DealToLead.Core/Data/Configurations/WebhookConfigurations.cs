@@ -31,8 +31,9 @@ internal sealed class WebhookEventConfiguration : IEntityTypeConfiguration<Webho
         builder.Property(e => e.Entity).HasMaxLength(20);
         builder.Property(e => e.EntityId).HasMaxLength(40);
         builder.Property(e => e.ChangeSource).HasMaxLength(10);
-        builder.Property(e => e.Data).HasColumnType("jsonb");
-        builder.Property(e => e.Previous).HasColumnType("jsonb");
+        // json, not jsonb: kept as written, so data arrives byte for byte as the API renders it (jsonb would reorder keys).
+        builder.Property(e => e.Data).HasColumnType("json");
+        builder.Property(e => e.Previous).HasColumnType("json");
         builder.HasIndex(e => e.OccurredAt);
     }
 }

@@ -1721,7 +1721,7 @@ namespace DealToLead.Infrastructure.Database.Migrations
 
                     b.Property<string>("Data")
                         .IsRequired()
-                        .HasColumnType("jsonb")
+                        .HasColumnType("json")
                         .HasColumnName("data");
 
                     b.Property<string>("Entity")
@@ -1745,7 +1745,7 @@ namespace DealToLead.Infrastructure.Database.Migrations
                         .HasColumnName("occurred_at");
 
                     b.Property<string>("Previous")
-                        .HasColumnType("jsonb")
+                        .HasColumnType("json")
                         .HasColumnName("previous");
 
                     b.Property<int?>("UserId")

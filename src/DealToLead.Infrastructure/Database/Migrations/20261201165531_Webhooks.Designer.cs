@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace DealToLead.Infrastructure.Database.Migrations
 {
     [DbContext(typeof(CrmDbContext))]
-    [Migration("20261201154717_Webhooks")]
+    [Migration("20261201165531_Webhooks")]
     partial class Webhooks
     {
         /// <inheritdoc />
@@ -1687,7 +1687,7 @@ namespace DealToLead.Infrastructure.Database.Migrations
 
                     b.Property<string>("Data")
                         .IsRequired()
-                        .HasColumnType("jsonb")
+                        .HasColumnType("json")
                         .HasColumnName("data");
 
                     b.Property<string>("Entity")
@@ -1711,7 +1711,7 @@ namespace DealToLead.Infrastructure.Database.Migrations
                         .HasColumnName("occurred_at");
 
                     b.Property<string>("Previous")
-                        .HasColumnType("jsonb")
+                        .HasColumnType("json")
                         .HasColumnName("previous");
 
                     b.Property<int?>("UserId")

@@ -25,8 +25,8 @@ namespace DealToLead.Infrastructure.Database.Migrations
                     correlation_id = table.Column<Guid>(type: "uuid", nullable: false),
                     change_source = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
                     is_bulk_edit = table.Column<bool>(type: "boolean", nullable: false),
-                    data = table.Column<string>(type: "jsonb", nullable: false),
-                    previous = table.Column<string>(type: "jsonb", nullable: true)
+                    data = table.Column<string>(type: "json", nullable: false),
+                    previous = table.Column<string>(type: "json", nullable: true)
                 },
                 constraints: table =>
                 {
