@@ -375,9 +375,10 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock, W
             db.Deals.Add(deal);
             await db.SaveChangesAsync(ct);
 
+            var conversionId = Guid.NewGuid();
             if (webhooks is not null)
             {
-                await webhooks.RecordDeleteAsync(actor.UserId, locked, ct);
+                await webhooks.RecordDeleteAsync(actor.UserId, locked, ct, conversionId);
             }
 
             // Deleting the lead first would cascade to its items, so move them before the delete.
@@ -385,7 +386,7 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock, W
             await db.Leads.Where(l => l.Id == leadId).ExecuteDeleteAsync(ct);
             var conversion = new Conversion
             {
-                Id = Guid.NewGuid(),
+                Id = conversionId,
                 Direction = ConversionDirection.LeadToDeal,
                 DealId = deal.Id,
                 LeadId = leadId,

@@ -131,6 +131,7 @@ public sealed class WebhookDeliveryTests(WebhookApp app, ITestOutputHelper outpu
         var back = (await Receiver.WaitForCountAsync(6)).Skip(4).ToList();
         back.Select(r => r.Event).Should().BeEquivalentTo(["delete.lead", "create.deal"]);
         back.Single(r => r.Event == "delete.lead").EntityId.Should().Be(leadId);
+        back.Select(r => r.Meta.GetProperty("correlation_id").GetString()).Distinct().Should().ContainSingle("both events belong to one conversion");
         await Task.Delay(500);
         Receiver.Received.Should().HaveCount(6, "each event is delivered once");
     }
@@ -155,6 +156,7 @@ public sealed class WebhookDeliveryTests(WebhookApp app, ITestOutputHelper outpu
         undo.Select(r => r.Event).Should().BeEquivalentTo(["delete.lead", "create.deal"]);
         undo.Single(r => r.Event == "create.deal").Body.GetProperty("data").GetProperty("is_deleted").GetBoolean().Should().BeFalse();
         undo.Select(r => r.Meta.GetProperty("change_source").GetString()).Should().AllBe("app");
+        undo.Select(r => r.Meta.GetProperty("correlation_id").GetString()).Distinct().Should().ContainSingle();
     }
 
     [Fact]
