@@ -57,7 +57,7 @@ public class DetailModel(CrmDbContext db, CurrentUser currentUser, DealCommands 
     }
 
     public string? DisplayValue(CustomFieldDefinition field) => field.IsFormula
-        ? FormulaEvaluator.Evaluate(field.FormulaExpression ?? string.Empty, Deal, Fields)?.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)
+        ? (FormulaEvaluator.Evaluate(field.FormulaExpression ?? string.Empty, Deal, Fields) is { } computed ? Localization.Formats.Number(decimal.Round(computed, 2)) : null)
         : CustomFieldForm.Display(field, Deal.CustomFields.GetValueOrDefault(field.Key), References);
 
     public string FieldName(string field) => DealHistoryFields.Describe(field) ?? Fields.FirstOrDefault(f => f.Key == field)?.Name ?? field;
