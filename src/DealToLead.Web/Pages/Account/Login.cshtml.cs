@@ -30,7 +30,7 @@ public class LoginModel(SignInManager<AppUser> signInManager, UserManager<AppUse
             // Only someone who knows the password learns that the account exists and is deactivated.
             ModelState.AddModelError(string.Empty, await userManager.CheckPasswordAsync(user, Input.Password)
                 ? text["This account has been deactivated. Ask an admin to reactivate it."]
-                : text[WrongEmailOrPassword]);
+                : text["Wrong email or password."]);
             return Page();
         }
 
@@ -48,11 +48,10 @@ public class LoginModel(SignInManager<AppUser> signInManager, UserManager<AppUse
             return Page();
         }
 
-        ModelState.AddModelError(string.Empty, text[WrongEmailOrPassword]);
+        ModelState.AddModelError(string.Empty, text["Wrong email or password."]);
         return Page();
     }
 
-    private const string WrongEmailOrPassword = "Wrong email or password.";
 
     public sealed class LoginInput
     {
