@@ -15,8 +15,13 @@ public sealed partial class SwedishResourceTests
     /// <summary>Feature folder → its resource; anything else (Pages/*.cshtml, Shared, Localization) uses SharedText.</summary>
     private static readonly Dictionary<string, string> Features = new(StringComparer.Ordinal)
     {
-        ["Account"] = "AccountText", ["Pipeline"] = "PipelineText", ["Deals"] = "DealsText", ["Leads"] = "LeadsText",
-        ["Contacts"] = "ContactsText", ["Conversions"] = "ConversionsText", ["Settings"] = "SettingsText",
+        ["Account"] = "AccountText",
+        ["Pipeline"] = "PipelineText",
+        ["Deals"] = "DealsText",
+        ["Leads"] = "LeadsText",
+        ["Contacts"] = "ContactsText",
+        ["Conversions"] = "ConversionsText",
+        ["Settings"] = "SettingsText",
     };
 
     /// <summary>
@@ -26,7 +31,7 @@ public sealed partial class SwedishResourceTests
     private static readonly string[] NotYetLocalized =
     [
         "Pages/Contacts/NewOrganization.cshtml", "Pages/Contacts/NewPerson.cshtml", "Pages/Contacts/Organization.cshtml",
-        "Pages/Contacts/Organizations.cshtml", "Pages/Contacts/Persons.cshtml","Pages/Contacts/Person.cshtml", 
+        "Pages/Contacts/Organizations.cshtml", "Pages/Contacts/Persons.cshtml","Pages/Contacts/Person.cshtml",
         "Pages/Contacts/_ContactPager.cshtml", "Pages/Contacts/_ContactsTabs.cshtml",
         "Pages/Deals/Edit.cshtml", "Pages/Deals/New.cshtml", "Pages/Deals/_DealFormFields.cshtml",
         "Pages/Settings/Conversion.cshtml", "Pages/Settings/CustomFields.cshtml", "Pages/Settings/LeadLabels.cshtml",

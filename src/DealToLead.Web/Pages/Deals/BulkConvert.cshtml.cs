@@ -1,7 +1,7 @@
 using DealToLead.Core.Conversions;
 using DealToLead.Core.Crm;
-using DealToLead.Core.Users;
 using DealToLead.Core.Data;
+using DealToLead.Core.Users;
 using DealToLead.Web.Auth;
 using DealToLead.Web.Localization;
 using DealToLead.Web.Pages.Shared;

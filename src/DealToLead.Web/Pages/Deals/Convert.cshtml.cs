@@ -1,12 +1,12 @@
 using DealToLead.Core.Conversions;
 using DealToLead.Core.Users;
 using DealToLead.Web.Auth;
-using Microsoft.AspNetCore.Authorization;
 using DealToLead.Web.Localization;
 using DealToLead.Web.Pages.Shared;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Localization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace DealToLead.Web.Pages.Deals;
 
