@@ -132,6 +132,8 @@ public static class WebSetup
         services.AddSingleton<ApiTokenFailures>();
 
         services.AddDealToLeadLocalization();
+        // Swedish letters (and the no-break space in "78 678 EUR") as themselves, not as &#xE5; entities.
+        services.AddWebEncoders(options => options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddRazorPages(options =>
             {
                 options.Conventions.AllowAnonymousToPage("/Account/Login");

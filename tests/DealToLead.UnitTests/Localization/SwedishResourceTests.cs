@@ -64,6 +64,21 @@ public sealed partial class SwedishResourceTests
     }
 
     [Fact]
+    public void The_confirmation_email_has_Swedish_for_every_sentence_and_no_unused_entries()
+    {
+        var core = Path.Combine(RepositoryRoot(), "src", "DealToLead.Core", "Conversions");
+        var used = EmailText().Matches(File.ReadAllText(Path.Combine(core, "BulkConversionEmail.cs"))).Select(m => Unescape(m.Groups[1].Value)).ToHashSet(StringComparer.Ordinal);
+        var swedish = XDocument.Load(Path.Combine(core, "BulkConversionEmail.sv.resx")).Root!.Elements("data").ToDictionary(d => (string)d.Attribute("name")!, d => (string)d.Element("value")!, StringComparer.Ordinal);
+        var coreLiterals = Directory.EnumerateFiles(Path.Combine(RepositoryRoot(), "src", "DealToLead.Core"), "*.cs", SearchOption.AllDirectories)
+            .SelectMany(file => StringLiteral().Matches(File.ReadAllText(file)).Select(m => Unescape(m.Groups[1].Value)))
+            .ToHashSet(StringComparer.Ordinal);
+
+        used.Where(key => !swedish.ContainsKey(key)).Should().BeEmpty("every sentence of the email needs Swedish");
+        swedish.Keys.Where(key => !used.Contains(key) && !coreLiterals.Contains(key)).Should().BeEmpty("the other entries translate the domain's refusal reasons");
+        swedish.Where(entry => Placeholders(entry.Key) != Placeholders(entry.Value)).Should().BeEmpty();
+    }
+
+    [Fact]
     public void Swedish_translations_keep_their_placeholders()
     {
         var broken = Features.Values.Append("SharedText")
@@ -186,6 +201,9 @@ public sealed partial class SwedishResourceTests
     [GeneratedRegex(@"""((?:[^""\\]|\\.)*)""")]
     private static partial Regex StringLiteral();
 
+    [GeneratedRegex(@"\bL\(""((?:[^""\\]|\\.)*)""")]
+    private static partial Regex EmailText();
+
     [GeneratedRegex(@"\{\d+\}")]
     private static partial Regex Placeholder();
 
@@ -204,7 +222,7 @@ public sealed partial class SwedishResourceTests
     private static partial Regex RazorExpression();
 
     /// <summary>C# between tags: control flow, declarations, statements ending in ; or braces.</summary>
-    [GeneratedRegex(@"^\s*(?:\}?\s*else\b.*|(?:if|foreach|for|switch|case|default|break|var|return|while)\b.*|\(var\b.*\)\s*|.*[;{}]\s*|.*=>.*)$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^\s*(?:\}?\s*else\b.*|(?:if|foreach|for|switch|case|default|break|var|return|while)\b.*|\(.*\)\s*|.*[;{}]\s*|.*=>.*)$", RegexOptions.Multiline)]
     private static partial Regex CSharpLine();
 
     [GeneratedRegex(@"\p{L}{2,}")]
