@@ -21,7 +21,7 @@ public class LeadsInboxPagingTests(DealToLeadApp app) : AppTest(app)
 
         var offset = (page - 1) * InboxPage.PageSize;
         (await TitlesAsync(LeadTestData.RowIds(html))).Should().Equal(Enumerable.Range(offset + 1, InboxPage.PageSize).Select(n => $"Many {n}"));
-        html.Should().Contain($"{offset + InboxPage.PageSize:N0}+ leads").And.Contain($"Page {page} of {page}+").And.Contain("rel=\"next\"");
+        System.Net.WebUtility.HtmlDecode(html).Should().Contain($"{offset + InboxPage.PageSize:N0}+ leads").And.Contain($"Page {page} of {page}+").And.Contain("rel=\"next\"");
     }
 
     [Fact]
