@@ -1,8 +1,10 @@
 using DealToLead.Core.Common;
 using DealToLead.Core.Conversions;
 using DealToLead.Web.Api;
+using DealToLead.Web.Localization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace DealToLead.Web;
 
@@ -46,7 +48,7 @@ public static class CommandResults
             case CommandStatus.Forbidden:
                 return page.Forbid();
             default:
-                page.TempData["FlashError"] = error.Message;
+                page.TempData["FlashError"] = Localized(page, error.Message);
                 return next();
         }
     }
@@ -61,7 +63,7 @@ public static class CommandResults
 
         if (result.Error is { } error)
         {
-            showError(error.Message);
+            showError(Localized(page, error.Message));
             return page.Page();
         }
 
@@ -79,6 +81,10 @@ public static class CommandResults
             StatusCode = error.Status == CommandStatus.Conflict ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest,
         },
     };
+
+    /// <summary>The domain speaks English; a page shows its message in the user's language where a resource has it.</summary>
+    private static string Localized(PageModel page, string message) =>
+        page.HttpContext.RequestServices.GetRequiredService<IStringLocalizer<Pages.Shared.SharedText>>().Message(message);
 
     private static IActionResult Flash(PageModel page, string message, Func<IActionResult> next)
     {

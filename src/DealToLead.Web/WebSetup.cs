@@ -4,6 +4,7 @@ using DealToLead.Core.Users;
 using DealToLead.Web.Api;
 using DealToLead.Web.Auth;
 using DealToLead.Web.Emails;
+using DealToLead.Web.Localization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
@@ -131,12 +132,16 @@ public static class WebSetup
         services.AddOptions<ForwardedHeadersOptions>().Configure<IConfiguration>(ConfigureForwardedHeaders);
         services.AddSingleton<ApiTokenFailures>();
 
+        services.AddDealToLeadLocalization();
+        // Swedish letters (and the no-break space in "78 678 EUR") as themselves, not as &#xE5; entities.
+        services.AddWebEncoders(options => options.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddRazorPages(options =>
-        {
-            options.Conventions.AllowAnonymousToPage("/Account/Login");
-            options.Conventions.AddPageApplicationModelConvention("/Account/Login", model => model.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.SignIn)));
-            options.Conventions.AllowAnonymousToPage("/Error");
-        });
+            {
+                options.Conventions.AllowAnonymousToPage("/Account/Login");
+                options.Conventions.AddPageApplicationModelConvention("/Account/Login", model => model.EndpointMetadata.Add(new EnableRateLimitingAttribute(RateLimits.SignIn)));
+                options.Conventions.AllowAnonymousToPage("/Error");
+            })
+            .AddDataAnnotationsLocalization(options => options.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(Pages.Shared.SharedText)));
 
         services.ConfigureHttpJsonOptions(options =>
         {
@@ -199,6 +204,7 @@ public static class WebSetup
         app.UseRouting();
         app.UseMiddleware<StorableInput>();
         app.UseAuthentication();
+        app.UseDealToLeadLocalization();
         app.UseAuthorization();
         app.UseRateLimiter();
 

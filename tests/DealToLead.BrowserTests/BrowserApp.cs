@@ -77,9 +77,9 @@ public abstract class BrowserTest(BrowserApp app) : IAsyncLifetime
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    protected async Task RunAsync(string name, Func<IPage, Task> test)
+    protected async Task RunAsync(string name, Func<IPage, Task> test, bool hasTouch = false)
     {
-        await using var context = await App.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = App.BaseUrl, ViewportSize = new ViewportSize { Width = 1400, Height = 900 } });
+        await using var context = await App.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = App.BaseUrl, ViewportSize = new ViewportSize { Width = 1400, Height = 900 }, HasTouch = hasTouch });
         context.SetDefaultTimeout(15_000);
         await context.Tracing.StartAsync(new TracingStartOptions { Screenshots = true, Snapshots = true });
         var page = await context.NewPageAsync();

@@ -96,7 +96,13 @@ public sealed record DealListFilter
     /// <summary>A human-readable description, stored with bulk jobs and shown in confirmations.</summary>
     public string Describe()
     {
-        var parts = new List<string> { $"status {Status}" };
+        var status = Status switch
+        {
+            DealListStatus.AllNotDeleted => "all but deleted",
+            DealListStatus.Deleted => "deleted",
+            _ => Status.ToString().ToLowerInvariant(),
+        };
+        var parts = new List<string> { $"status {status}" };
         if (PipelineId is not null) parts.Add($"pipeline {PipelineId}");
         if (StageId is not null) parts.Add($"stage {StageId}");
         if (OwnerId is not null) parts.Add($"owner {OwnerId}");

@@ -25,6 +25,8 @@ public sealed record LeadChanges
     public bool ClearValue { get; init; }
     public DateOnly? ExpectedCloseDate { get; init; }
     public bool ClearExpectedCloseDate { get; init; }
+    public int? Probability { get; init; }
+    public bool ClearProbability { get; init; }
     public Visibility? Visibility { get; init; }
     public IReadOnlyCollection<Guid>? LabelIds { get; init; }
     public bool? WasSeen { get; init; }
@@ -212,6 +214,20 @@ public sealed class LeadCommands(CrmDbContext db, TimeProvider clock, WebhookEve
         if (c.ClearExpectedCloseDate || c.ExpectedCloseDate is not null)
         {
             lead.ExpectedCloseDate = c.ClearExpectedCloseDate ? null : c.ExpectedCloseDate;
+        }
+
+        if (c.ClearProbability)
+        {
+            lead.Probability = null;
+        }
+        else if (c.Probability is { } probability)
+        {
+            if (probability is < 0 or > 100)
+            {
+                return CommandError.Invalid("The probability must be between 0 and 100.");
+            }
+
+            lead.Probability = probability;
         }
 
         if (c.Visibility is { } visibility)

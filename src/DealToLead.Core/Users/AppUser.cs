@@ -10,6 +10,8 @@ public enum UserRole
 
 public class AppUser : IdentityUser<int>
 {
+    public const int MaxLanguageLength = 10;
+
     public required string DisplayName { get; set; }
     public UserRole Role { get; set; } = UserRole.RegularUser;
     public int? PermissionSetId { get; set; }
@@ -20,6 +22,9 @@ public class AppUser : IdentityUser<int>
     public string? ApiTokenHash { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The UI language the user chose (a culture name such as <c>sv-SE</c>); null follows the browser.</summary>
+    public string? Language { get; set; }
 
     public bool IsGlobalAdmin => Role == UserRole.GlobalAdmin;
 }

@@ -8,7 +8,7 @@ namespace DealToLead.Core.Users;
 /// What a user may do, read fresh from the database for each request, so that a permission change
 /// takes effect on the user's next request without signing out.
 /// </summary>
-public sealed record UserAccess(int UserId, string DisplayName, string Email, UserRole Role, bool IsActive, IReadOnlySet<Permission> Permissions)
+public sealed record UserAccess(int UserId, string DisplayName, string Email, UserRole Role, bool IsActive, IReadOnlySet<Permission> Permissions, string? Language = null)
 {
     public bool IsGlobalAdmin => Role == UserRole.GlobalAdmin;
 
@@ -32,13 +32,13 @@ public sealed record UserAccess(int UserId, string DisplayName, string Email, Us
 
     private static async Task<UserAccess?> ToAccessAsync(Task<AccessRow?> query) =>
         await query is { } user
-            ? new UserAccess(user.Id, user.DisplayName, user.Email ?? string.Empty, user.Role, user.IsActive, user.Grants.ToHashSet())
+            ? new UserAccess(user.Id, user.DisplayName, user.Email ?? string.Empty, user.Role, user.IsActive, user.Grants.ToHashSet(), user.Language)
             : null;
 
-    private sealed record AccessRow(int Id, string DisplayName, string? Email, UserRole Role, bool IsActive, List<Permission> Grants)
+    private sealed record AccessRow(int Id, string DisplayName, string? Email, UserRole Role, bool IsActive, List<Permission> Grants, string? Language)
     {
         public static readonly System.Linq.Expressions.Expression<Func<AppUser, AccessRow>> Projection = u => new AccessRow(
             u.Id, u.DisplayName, u.Email, u.Role, u.IsActive,
-            u.PermissionSet == null ? new List<Permission>() : u.PermissionSet.Grants.Select(g => g.Permission).ToList());
+            u.PermissionSet == null ? new List<Permission>() : u.PermissionSet.Grants.Select(g => g.Permission).ToList(), u.Language);
     }
 }

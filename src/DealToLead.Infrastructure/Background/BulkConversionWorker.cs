@@ -300,10 +300,10 @@ public sealed partial class BulkConversionWorker(
             }
 
             var items = await db.BulkConversionJobItems.AsNoTracking().Where(i => i.JobId == job.Id).OrderBy(i => i.Position).ToListAsync(cancellationToken);
-            var recipient = await db.Users.AsNoTracking().Where(u => u.Id == job.RequestedById).Select(u => new { u.Email, u.DisplayName }).SingleAsync(cancellationToken);
+            var recipient = await db.Users.AsNoTracking().Where(u => u.Id == job.RequestedById).Select(u => new { u.Email, u.DisplayName, u.Language }).SingleAsync(cancellationToken);
             if (!string.IsNullOrEmpty(recipient.Email))
             {
-                db.OutboxEmails.Add(BulkConversionEmail.Compose(job, items, recipient.Email, recipient.DisplayName, publicUrl, now));
+                db.OutboxEmails.Add(BulkConversionEmail.Compose(job, items, recipient.Email, recipient.DisplayName, publicUrl, now, recipient.Language));
                 await db.SaveChangesAsync(cancellationToken);
             }
         }, cancellationToken);

@@ -22,7 +22,7 @@ public class BulkConversionBrowserTests(BrowserApp app) : BrowserTest(app)
         await page.GetByRole(AriaRole.Button, new() { Name = "Convert to leads", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("bulk-count")).ToContainTextAsync("3 deals");
         await Assertions.Expect(page.GetByText("You will get an email when it is done.")).ToBeVisibleAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex(@"^Convert \d+ to leads$") }).ClickAsync();
 
         await page.WaitForURLAsync("**/conversions/**");
         await Assertions.Expect(page.GetByTestId("bulk-summary")).ToContainTextAsync("3 converted", new() { Timeout = 30_000 });
@@ -57,7 +57,7 @@ public class BulkConversionBrowserTests(BrowserApp app) : BrowserTest(app)
         await page.GetByLabel("More actions").ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Convert filter results to leads" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("bulk-count")).ToContainTextAsync("2 deals");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex(@"^Convert \d+ to leads$") }).ClickAsync();
 
         await Assertions.Expect(page.GetByTestId("bulk-summary")).ToContainTextAsync("2 converted", new() { Timeout = 30_000 });
     });
@@ -73,7 +73,7 @@ public class BulkConversionBrowserTests(BrowserApp app) : BrowserTest(app)
         await page.GotoAsync($"/deals/bulk-convert?Status=AllNotDeleted&StageId={data.SecondStageId}");
         await Assertions.Expect(page.GetByTestId("bulk-count")).ToContainTextAsync("4 deals");
         await Assertions.Expect(page.GetByTestId("bulk-rejections")).ToContainTextAsync("Won deals cannot be converted to leads");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex(@"^Convert \d+ to leads$") }).ClickAsync();
 
         await page.WaitForURLAsync("**/conversions/**");
         await Assertions.Expect(page.GetByTestId("bulk-summary")).ToContainTextAsync("3 converted, 1 rejected", new() { Timeout = 30_000 });

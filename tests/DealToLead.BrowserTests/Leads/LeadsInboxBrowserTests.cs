@@ -50,8 +50,9 @@ public class LeadsInboxBrowserTests(BrowserApp app) : BrowserTest(app)
         await page.GotoAsync($"/leads?selected={lead.Id}");
         var panel = page.GetByRole(AriaRole.Complementary, new() { Name = "Selected lead" });
 
-        await panel.GetByLabel("Labels").SelectOptionAsync(new[] { new SelectOptionValue { Label = "Hot" } });
-        await panel.GetByRole(AriaRole.Button, new() { Name = "Save labels" }).ClickAsync();
+        await panel.GetByLabel("Choose labels").ClickAsync();
+        await panel.GetByRole(AriaRole.Checkbox, new() { Name = "Hot" }).CheckAsync();
+        await panel.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
         var row = page.Locator($"tr[data-lead-id='{lead.Id}']");
         await Assertions.Expect(row.Locator(".lead-label")).ToHaveTextAsync("Hot");
 

@@ -21,7 +21,7 @@ public class BulkConversionPageTests(BulkConversionApp app) : BulkConversionTest
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         var html = WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
-        html.Should().Contain("4 deals").And.Contain("1 deal will be rejected").And.Contain("Won deals cannot be converted").And.Contain("Won 1")
+        html.Should().Contain("4 deals selected.").And.Contain("3 will be converted to leads").And.Contain("1 will not be converted").And.Contain("Won deals cannot be converted").And.Contain("Won 1")
             .And.Contain("You will get an email when it is done.");
         (await App.WithDbAsync(db => db.BulkConversionJobs.CountAsync())).Should().Be(0, "showing the confirmation saves nothing");
     }

@@ -88,7 +88,7 @@ public partial class BoardCardTests(DealToLeadApp app) : AppTest(app)
 
         var board = WebUtility.HtmlDecode(await client.GetStringAsync("/pipeline"));
 
-        board.Should().Contain($"Next: Send pricing ({today.AddDays(2):yyyy-MM-dd})")
+        board.Should().Contain($"Next: Send pricing ({today.AddDays(2).ToString("d MMM yyyy", System.Globalization.CultureInfo.GetCultureInfo("en"))})")
             .And.Contain("Acme Corp · Pat Buyer")
             .And.Contain("No upcoming activity", "the quiet deal has none");
     }

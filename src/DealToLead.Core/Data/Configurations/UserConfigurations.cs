@@ -10,6 +10,7 @@ internal sealed class AppUserConfiguration : IEntityTypeConfiguration<AppUser>
     {
         builder.Property(u => u.DisplayName).HasMaxLength(200);
         builder.Property(u => u.ApiTokenHash).HasMaxLength(64);
+        builder.Property(u => u.Language).HasMaxLength(AppUser.MaxLanguageLength);
         builder.HasIndex(u => u.ApiTokenHash).IsUnique();
         builder.HasOne(u => u.PermissionSet).WithMany(s => s.Users).HasForeignKey(u => u.PermissionSetId).OnDelete(DeleteBehavior.Restrict);
     }

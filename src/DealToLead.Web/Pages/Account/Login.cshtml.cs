@@ -3,10 +3,11 @@ using DealToLead.Core.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace DealToLead.Web.Pages.Account;
 
-public class LoginModel(SignInManager<AppUser> signInManager, UserManager<AppUser> userManager, ILogger<LoginModel> logger) : PageModel
+public class LoginModel(SignInManager<AppUser> signInManager, UserManager<AppUser> userManager, ILogger<LoginModel> logger, IStringLocalizer<AccountText> text) : PageModel
 {
     [BindProperty]
     public LoginInput Input { get; set; } = new();
@@ -28,8 +29,8 @@ public class LoginModel(SignInManager<AppUser> signInManager, UserManager<AppUse
         {
             // Only someone who knows the password learns that the account exists and is deactivated.
             ModelState.AddModelError(string.Empty, await userManager.CheckPasswordAsync(user, Input.Password)
-                ? "This account has been deactivated. Ask an admin to reactivate it."
-                : WrongEmailOrPassword);
+                ? text["This account has been deactivated. Ask an admin to reactivate it."]
+                : text["Wrong email or password."]);
             return Page();
         }
 
@@ -43,22 +44,21 @@ public class LoginModel(SignInManager<AppUser> signInManager, UserManager<AppUse
         if (result.IsLockedOut)
         {
             logger.LogWarning("Sign-in refused: account {UserId} is locked out", user?.Id);
-            ModelState.AddModelError(string.Empty, "Too many failed attempts: this account is locked for a while. Try again later or ask an admin.");
+            ModelState.AddModelError(string.Empty, text["Too many failed attempts: this account is locked for a while. Try again later or ask an admin."]);
             return Page();
         }
 
-        ModelState.AddModelError(string.Empty, WrongEmailOrPassword);
+        ModelState.AddModelError(string.Empty, text["Wrong email or password."]);
         return Page();
     }
 
-    private const string WrongEmailOrPassword = "Wrong email or password.";
 
     public sealed class LoginInput
     {
-        [Required, EmailAddress, StringLength(256)]
+        [Required, EmailAddress, StringLength(256), Display(Name = "Email")]
         public string Email { get; set; } = string.Empty;
 
-        [Required, StringLength(200)]
+        [Required, StringLength(200), Display(Name = "Password")]
         public string Password { get; set; } = string.Empty;
 
         public bool RememberMe { get; set; }

@@ -4,12 +4,13 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace DealToLead.Web.Pages.Account;
 
 /// <summary>Where a new user's set-password link leads: Identity's password-reset token proves the link is theirs.</summary>
 [AllowAnonymous]
-public class SetPasswordModel(UserManager<AppUser> userManager, ILogger<SetPasswordModel> logger) : PageModel
+public class SetPasswordModel(UserManager<AppUser> userManager, ILogger<SetPasswordModel> logger, IStringLocalizer<AccountText> text) : PageModel
 {
     [BindProperty]
     public SetPasswordInput Input { get; set; } = new();
@@ -34,14 +35,14 @@ public class SetPasswordModel(UserManager<AppUser> userManager, ILogger<SetPassw
         {
             foreach (var error in result.Errors)
             {
-                ModelState.AddModelError(string.Empty, error.Code == "InvalidToken" ? "This link is not valid or has expired. Ask an admin for a new one." : error.Description);
+                ModelState.AddModelError(string.Empty, error.Code == "InvalidToken" ? text["This link is not valid or has expired. Ask an admin for a new one."] : error.Description);
             }
 
             return Page();
         }
 
         logger.LogInformation("User {UserId} set their password", user!.Id);
-        TempData["Flash"] = "Your password is set. Sign in with it.";
+        TempData["Flash"] = text["Your password is set. Sign in with it."].Value;
         return Redirect("/login");
     }
 

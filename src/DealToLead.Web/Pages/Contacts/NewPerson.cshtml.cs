@@ -4,10 +4,11 @@ using DealToLead.Web.Auth;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 
 namespace DealToLead.Web.Pages.Contacts;
 
-public class NewPersonModel(CrmDbContext db, CurrentUser currentUser, ContactCommands contacts) : PageModel
+public class NewPersonModel(CrmDbContext db, CurrentUser currentUser, ContactCommands contacts, IStringLocalizer<ContactsText> text) : PageModel
 {
     public List<(int Id, string Name)> Organizations { get; private set; } = [];
     public string? Error { get; private set; }
@@ -39,7 +40,7 @@ public class NewPersonModel(CrmDbContext db, CurrentUser currentUser, ContactCom
             Phones = ContactCommands.SplitList(Phones),
             OrganizationId = OrganizationId,
         });
-        return result.ToForm(this, error => Error = error, $"{Name?.Trim()} created.",
+        return result.ToForm(this, error => Error = error, text["{0} created.", Name?.Trim() ?? string.Empty],
             person => Redirect(ContactReturnUrl.WithChosen(ReturnUrl, "personId", person.Id, Url) ?? $"/persons/{person.Id}"));
     }
 

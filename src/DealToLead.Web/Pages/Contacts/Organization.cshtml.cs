@@ -6,10 +6,11 @@ using DealToLead.Web.Pages.Crm;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 
 namespace DealToLead.Web.Pages.Contacts;
 
-public class OrganizationModel(CrmDbContext db, CurrentUser currentUser, ContactCommands contacts) : PageModel
+public class OrganizationModel(CrmDbContext db, CurrentUser currentUser, ContactCommands contacts, IStringLocalizer<ContactsText> text) : PageModel
 {
     public Organization Organization { get; private set; } = null!;
     public List<CustomFieldDefinition> Fields { get; private set; } = [];
@@ -48,7 +49,7 @@ public class OrganizationModel(CrmDbContext db, CurrentUser currentUser, Contact
             Address = address ?? string.Empty,
             CustomFields = CustomFieldForm.Read(Request.Form, Fields),
         });
-        return result.ToForm(this, error => Error = error, "Organization saved.", _ => RedirectToPage(new { id }));
+        return result.ToForm(this, error => Error = error, text["Organization saved."], _ => RedirectToPage(new { id }));
     }
 
     private async Task LoadAsync()

@@ -6,10 +6,11 @@ using DealToLead.Web.Pages.Crm;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 
 namespace DealToLead.Web.Pages.Contacts;
 
-public class PersonModel(CrmDbContext db, CurrentUser currentUser, ContactCommands contacts) : PageModel
+public class PersonModel(CrmDbContext db, CurrentUser currentUser, ContactCommands contacts, IStringLocalizer<ContactsText> text) : PageModel
 {
     public Person Person { get; private set; } = null!;
     public List<CustomFieldDefinition> Fields { get; private set; } = [];
@@ -50,7 +51,7 @@ public class PersonModel(CrmDbContext db, CurrentUser currentUser, ContactComman
             ClearOrganization = organizationId is null,
             CustomFields = CustomFieldForm.Read(Request.Form, Fields),
         });
-        return result.ToForm(this, error => Error = error, "Person saved.", _ => RedirectToPage(new { id }));
+        return result.ToForm(this, error => Error = error, text["Person saved."], _ => RedirectToPage(new { id }));
     }
 
     private async Task LoadAsync()

@@ -25,6 +25,11 @@ public class DetailsModel(CrmDbContext db, CurrentUser currentUser) : PageModel
         }
 
         Job = job;
+        if (!IsRunning)
+        {
+            BulkJobBanner.Dismiss(Response, id);
+        }
+
         return Page();
     }
 
@@ -39,5 +44,12 @@ public class DetailsModel(CrmDbContext db, CurrentUser currentUser) : PageModel
         return job is null
             ? NotFound()
             : new JsonResult(new { status = job.Status.ToString(), processed = job.Processed, total = job.Total });
+    }
+
+    /// <summary>The banner's Dismiss button: the banner stays away for this job.</summary>
+    public IActionResult OnPostDismiss(Guid id, string? returnUrl)
+    {
+        BulkJobBanner.Dismiss(Response, id);
+        return LocalRedirect(Url.IsLocalUrl(returnUrl) ? returnUrl : "/deals");
     }
 }

@@ -46,6 +46,8 @@ public static class CustomFieldForm
             CustomFieldType.PersonReference when int.TryParse(value, CultureInfo.InvariantCulture, out var id) => persons.GetValueOrDefault(id, $"Person {id}"),
             CustomFieldType.OrganizationReference when int.TryParse(value, CultureInfo.InvariantCulture, out var id) => organizations.GetValueOrDefault(id, $"Organization {id}"),
             CustomFieldType.MultipleOptions => value.Replace(",", ", ", StringComparison.Ordinal),
+            CustomFieldType.Number or CustomFieldType.Monetary when decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out var number) => Localization.Formats.Number(number),
+            CustomFieldType.Date when DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) => Localization.Formats.Date(date),
             _ => value,
         };
     }

@@ -1,15 +1,18 @@
 using DealToLead.Core.Conversions;
 using DealToLead.Core.Users;
 using DealToLead.Web.Auth;
+using DealToLead.Web.Localization;
+using DealToLead.Web.Pages.Shared;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace DealToLead.Web.Pages.Deals;
 
 /// <summary>The confirm step of "Convert to lead", used by the deal detail's "..." menu and the board's Move to > Leads.</summary>
 [Authorize(Policy = Policies.ConvertDealsToLeads)]
-public class ConvertModel(CurrentUser currentUser, DealConversionService conversions) : PageModel
+public class ConvertModel(CurrentUser currentUser, DealConversionService conversions, IStringLocalizer<DealsText> text, IStringLocalizer<SharedText> shared) : PageModel
 {
     public ConversionPreview Preview { get; private set; } = null!;
 
@@ -39,13 +42,20 @@ public class ConvertModel(CurrentUser currentUser, DealConversionService convers
         var back = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : null;
         if (!outcome.Succeeded)
         {
-            TempData["FlashError"] = outcome.Reason;
+            TempData["FlashError"] = shared.Message(outcome.Reason ?? string.Empty);
             return LocalRedirect(back ?? $"/deals/{id}");
         }
 
         TempData["Flash"] = outcome.FormulaFieldsNotCarried.Count == 0
-            ? "The deal was converted to a lead. The deal is deleted and can be restored for 30 days."
-            : $"The deal was converted to a lead. Formula fields were not carried over: {string.Join(", ", outcome.FormulaFieldsNotCarried)}.";
+            ? text["The deal was converted to a lead. The deal is deleted and can be restored for 30 days."].Value
+            : text["The deal was converted to a lead. Formula fields were not carried over: {0}.", string.Join(", ", outcome.FormulaFieldsNotCarried)].Value;
+        if (back is not null)
+        {
+            // From the board the user stays on the board, so the message links to the new lead.
+            TempData["FlashLink"] = $"/leads/{outcome.LeadId}";
+            TempData["FlashLinkText"] = text["Open the lead"].Value;
+        }
+
         return LocalRedirect(back ?? $"/leads/{outcome.LeadId}");
     }
 

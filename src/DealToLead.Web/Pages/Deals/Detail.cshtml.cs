@@ -1,4 +1,5 @@
 using DealToLead.Core.Common;
+using DealToLead.Core.Conversions;
 using DealToLead.Core.Crm;
 using DealToLead.Core.CustomFields;
 using DealToLead.Core.Data;
@@ -8,10 +9,11 @@ using DealToLead.Web.Pages.Crm;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 
 namespace DealToLead.Web.Pages.Deals;
 
-public class DetailModel(CrmDbContext db, CurrentUser currentUser, DealCommands commands, ActivityCommands activities, NoteCommands notes, EmailCommands emails, TimeProvider clock) : PageModel
+public class DetailModel(CrmDbContext db, CurrentUser currentUser, DealCommands commands, ActivityCommands activities, NoteCommands notes, EmailCommands emails, TimeProvider clock, IStringLocalizer<DealsText> text) : PageModel
 {
     public UserAccess Access { get; private set; } = null!;
     public Deal Deal { get; private set; } = null!;
@@ -25,6 +27,9 @@ public class DetailModel(CrmDbContext db, CurrentUser currentUser, DealCommands 
     public List<Invoice> Invoices { get; private set; } = [];
     public List<DealHistoryEntry> History { get; private set; } = [];
     public string? DeletedByName { get; private set; }
+
+    /// <summary>Why the "..." menu cannot offer Convert to lead (a won deal, say), or null when it can.</summary>
+    public Refusal? ConvertRefusal { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(int id)
     {
@@ -41,6 +46,7 @@ public class DetailModel(CrmDbContext db, CurrentUser currentUser, DealCommands 
 
         Deal = deal;
         CanEdit = !deal.IsDeleted && Access.CanEdit(deal);
+        ConvertRefusal = ConversionRules.DealToLead(Access, deal, convertedBefore: false);
         Fields = await db.CustomFields.AsNoTracking().Where(f => f.Entity == CustomFieldEntity.Deal).OrderBy(f => f.OrderNr).ToListAsync();
         References = await CustomFieldForm.ReferencedNamesAsync(db, Fields, [deal.CustomFields], HttpContext.RequestAborted);
         Activities = await db.Activities.AsNoTracking().Include(a => a.Owner).Where(a => a.DealId == id).OrderBy(a => a.DueDate).ThenBy(a => a.DueTime).ToListAsync();
@@ -57,25 +63,25 @@ public class DetailModel(CrmDbContext db, CurrentUser currentUser, DealCommands 
     }
 
     public string? DisplayValue(CustomFieldDefinition field) => field.IsFormula
-        ? FormulaEvaluator.Evaluate(field.FormulaExpression ?? string.Empty, Deal, Fields)?.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)
+        ? (FormulaEvaluator.Evaluate(field.FormulaExpression ?? string.Empty, Deal, Fields) is { } computed ? Localization.Formats.Number(decimal.Round(computed, 2)) : null)
         : CustomFieldForm.Display(field, Deal.CustomFields.GetValueOrDefault(field.Key), References);
 
     public string FieldName(string field) => DealHistoryFields.Describe(field) ?? Fields.FirstOrDefault(f => f.Key == field)?.Name ?? field;
 
     public async Task<IActionResult> OnPostWonAsync(int id) =>
-        Outcome(await commands.MarkWonAsync(await currentUser.RequireAccessAsync(), id), "Deal marked as won.", id);
+        Outcome(await commands.MarkWonAsync(await currentUser.RequireAccessAsync(), id), text["Deal marked as won."], id);
 
     public async Task<IActionResult> OnPostLostAsync(int id, string? lostReason) =>
-        Outcome(await commands.MarkLostAsync(await currentUser.RequireAccessAsync(), id, lostReason), "Deal marked as lost.", id);
+        Outcome(await commands.MarkLostAsync(await currentUser.RequireAccessAsync(), id, lostReason), text["Deal marked as lost."], id);
 
     public async Task<IActionResult> OnPostReopenAsync(int id) =>
-        Outcome(await commands.ReopenAsync(await currentUser.RequireAccessAsync(), id), "Deal reopened.", id);
+        Outcome(await commands.ReopenAsync(await currentUser.RequireAccessAsync(), id), text["Deal reopened."], id);
 
     public async Task<IActionResult> OnPostDeleteAsync(int id) =>
-        Outcome(await commands.DeleteAsync(await currentUser.RequireAccessAsync(), id), "Deal deleted. It can be restored for 30 days.", id);
+        Outcome(await commands.DeleteAsync(await currentUser.RequireAccessAsync(), id), text["Deal deleted. It can be restored for 30 days."], id);
 
     public async Task<IActionResult> OnPostRestoreAsync(int id) =>
-        Outcome(await commands.RestoreAsync(await currentUser.RequireAccessAsync(), id), "Deal restored.", id);
+        Outcome(await commands.RestoreAsync(await currentUser.RequireAccessAsync(), id), text["Deal restored."], id);
 
     public async Task<IActionResult> OnPostAddActivityAsync(int id, ActivityType type, string? subject, DateOnly? dueDate, TimeOnly? dueTime, int? durationMinutes, string? note)
     {
@@ -89,27 +95,27 @@ public class DetailModel(CrmDbContext db, CurrentUser currentUser, DealCommands 
             Note = note,
             Parent = ItemParent.Deal(id),
         });
-        return result.ToPage(this, "Activity added.", () => RedirectToPage(new { id }));
+        return result.ToPage(this, text["Activity added."], () => RedirectToPage(new { id }));
     }
 
     public async Task<IActionResult> OnPostCompleteActivityAsync(int id, int activityId) =>
-        (await activities.CompleteAsync(await currentUser.RequireAccessAsync(), activityId)).ToPage(this, "Activity marked as done.", () => RedirectToPage(new { id }));
+        (await activities.CompleteAsync(await currentUser.RequireAccessAsync(), activityId)).ToPage(this, text["Activity marked as done."], () => RedirectToPage(new { id }));
 
     public async Task<IActionResult> OnPostAddNoteAsync(int id, string? content) =>
         (await notes.AddAsync(await currentUser.RequireAccessAsync(), new NoteChanges { Content = content, Parent = ItemParent.Deal(id) }))
-            .ToPage(this, "Note added.", () => RedirectToPage(new { id }));
+            .ToPage(this, text["Note added."], () => RedirectToPage(new { id }));
 
     public async Task<IActionResult> OnPostUploadEmailAsync(int id, IFormFile? eml)
     {
         if (eml is null || eml.Length == 0 || eml.Length > EmlImport.MaxBytes)
         {
-            TempData["FlashError"] = $"Choose an .eml file (up to {EmlImport.MaxBytes / 1024 / 1024} MB).";
+            TempData["FlashError"] = text["Choose an .eml file (up to {0} MB).", EmlImport.MaxBytes / 1024 / 1024].Value;
             return RedirectToPage(new { id });
         }
 
         await using var stream = eml.OpenReadStream();
         return (await emails.AttachEmlAsync(await currentUser.RequireAccessAsync(), ItemParent.Deal(id), stream))
-            .ToPage(this, "Email attached.", () => RedirectToPage(new { id }));
+            .ToPage(this, text["Email attached."], () => RedirectToPage(new { id }));
     }
 
     private IActionResult Outcome(CommandResult<Deal> result, string success, int id) => result.ToPage(this, success, () => RedirectToPage(new { id }));

@@ -7,12 +7,14 @@ using DealToLead.Web.Auth;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 
 namespace DealToLead.Web.Pages.Leads;
 
 /// <summary>The lead page, and the handlers behind every form of the lead detail (also when shown in the inbox panel).</summary>
 public class DetailModel(
-    CrmDbContext db, CurrentUser currentUser, TimeProvider clock, DealConversionService conversions, LeadCommands leads, ActivityCommands activities, NoteCommands notes) : PageModel
+    CrmDbContext db, CurrentUser currentUser, TimeProvider clock, DealConversionService conversions, LeadCommands leads, ActivityCommands activities, NoteCommands notes,
+    IStringLocalizer<LeadsText> text) : PageModel
 {
     public LeadDetailView? View { get; private set; }
 
@@ -25,50 +27,69 @@ public class DetailModel(
         }
 
         View.ReturnUrl = $"/leads/{id}";
+        View.IsPage = true;
         return Page();
     }
 
     public async Task<IActionResult> OnPostArchiveAsync(Guid id, string? returnUrl, CancellationToken cancellationToken) =>
         (await leads.SetArchivedAsync(await currentUser.RequireAccessAsync(cancellationToken), id, true, cancellationToken))
-            .ToPage(this, "Lead archived.", () => AfterArchiving(id, archived: true, returnUrl));
+            .ToPage(this, text["Lead archived."], () => AfterArchiving(id, archived: true, returnUrl));
 
     public async Task<IActionResult> OnPostUnarchiveAsync(Guid id, string? returnUrl, CancellationToken cancellationToken) =>
         (await leads.SetArchivedAsync(await currentUser.RequireAccessAsync(cancellationToken), id, false, cancellationToken))
-            .ToPage(this, "Lead moved back to the inbox.", () => AfterArchiving(id, archived: false, returnUrl));
+            .ToPage(this, text["Lead moved back to the inbox."], () => AfterArchiving(id, archived: false, returnUrl));
 
     public async Task<IActionResult> OnPostLabelsAsync(Guid id, List<Guid> labelIds, string? returnUrl, CancellationToken cancellationToken) =>
         (await leads.SetLabelsAsync(await currentUser.RequireAccessAsync(cancellationToken), id, labelIds, cancellationToken))
-            .ToPage(this, "Labels saved.", () => Back(id, returnUrl));
+            .ToPage(this, text["Labels saved."], () => Back(id, returnUrl));
+
+    /// <summary>The inline edit of the details section: only the fields it shows change.</summary>
+    public async Task<IActionResult> OnPostDetailsAsync(Guid id, string? title, decimal? valueAmount, string? valueCurrency, int? probability, DateOnly? expectedCloseDate, string? returnUrl, CancellationToken cancellationToken)
+    {
+        var changes = new LeadChanges
+        {
+            Title = title ?? string.Empty,
+            ValueAmount = valueAmount,
+            ValueCurrency = string.IsNullOrWhiteSpace(valueCurrency) ? null : valueCurrency.Trim().ToUpperInvariant(),
+            ClearValue = valueAmount is null,
+            Probability = probability,
+            ClearProbability = probability is null,
+            ExpectedCloseDate = expectedCloseDate,
+            ClearExpectedCloseDate = expectedCloseDate is null,
+        };
+        return (await leads.UpdateAsync(await currentUser.RequireAccessAsync(cancellationToken), id, changes, cancellationToken))
+            .ToPage(this, text["Lead saved."], () => Back(id, returnUrl));
+    }
 
     public async Task<IActionResult> OnPostAddActivityAsync(Guid id, string? subject, ActivityType type, DateOnly? dueDate, string? returnUrl, CancellationToken cancellationToken)
     {
         var changes = new ActivityChanges { Subject = subject, Type = type, DueDate = dueDate, Parent = ItemParent.Lead(id) };
         return (await activities.AddAsync(await currentUser.RequireAccessAsync(cancellationToken), changes, cancellationToken))
-            .ToPage(this, "Activity added.", () => Back(id, returnUrl));
+            .ToPage(this, text["Activity added."], () => Back(id, returnUrl));
     }
 
     public async Task<IActionResult> OnPostCompleteActivityAsync(Guid id, int activityId, string? returnUrl, CancellationToken cancellationToken) =>
         (await activities.CompleteAsync(await currentUser.RequireAccessAsync(cancellationToken), activityId, cancellationToken))
-            .ToPage(this, "Activity marked as done.", () => Back(id, returnUrl));
+            .ToPage(this, text["Activity marked as done."], () => Back(id, returnUrl));
 
     public async Task<IActionResult> OnPostRescheduleActivityAsync(Guid id, int activityId, DateOnly? dueDate, string? returnUrl, CancellationToken cancellationToken) =>
         (await activities.RescheduleAsync(await currentUser.RequireAccessAsync(cancellationToken), activityId, dueDate, cancellationToken))
-            .ToPage(this, "Activity rescheduled.", () => Back(id, returnUrl));
+            .ToPage(this, text["Activity rescheduled."], () => Back(id, returnUrl));
 
     public async Task<IActionResult> OnPostAddNoteAsync(Guid id, string? content, string? returnUrl, CancellationToken cancellationToken) =>
         (await notes.AddAsync(await currentUser.RequireAccessAsync(cancellationToken), new NoteChanges { Content = content, Parent = ItemParent.Lead(id) }, cancellationToken))
-            .ToPage(this, "Note added.", () => Back(id, returnUrl));
+            .ToPage(this, text["Note added."], () => Back(id, returnUrl));
 
     public async Task<IActionResult> OnPostDeleteAsync(Guid id, CancellationToken cancellationToken) =>
         (await leads.DeleteAsync(await currentUser.RequireAccessAsync(cancellationToken), id, cancellationToken))
-            .ToPage(this, "Lead deleted.", () => Redirect("/leads"));
+            .ToPage(this, text["Lead deleted."], () => Redirect("/leads"));
 
     public async Task<IActionResult> OnPostUndoAsync(Guid id, CancellationToken cancellationToken)
     {
         var outcome = await conversions.UndoDealToLeadAsync(await currentUser.RequireAccessAsync(cancellationToken), id, cancellationToken);
         return outcome.ToCommandError("Lead") is { } refusal
             ? refusal.ToPage(this, () => Redirect($"/leads/{id}"))
-            : Moved("Conversion undone: the deal is back.", outcome!.DealId!.Value);
+            : Moved(text["Conversion undone: the deal is back."], outcome!.DealId!.Value);
     }
 
     public async Task<IActionResult> OnPostConvertToDealAsync(Guid id, int? stageId, CancellationToken cancellationToken)
@@ -79,7 +100,7 @@ public class DetailModel(
         var outcome = await conversions.ConvertLeadToDealAsync(await currentUser.RequireAccessAsync(cancellationToken), id, pipelineId is null ? null : stageId, pipelineId, cancellationToken);
         return outcome.ToCommandError("Lead") is { } refusal
             ? refusal.ToPage(this, () => Redirect($"/leads/{id}"))
-            : Moved("Lead converted to a deal.", outcome!.DealId!.Value);
+            : Moved(text["Lead converted to a deal."], outcome!.DealId!.Value);
     }
 
     private RedirectResult Moved(string message, int dealId)

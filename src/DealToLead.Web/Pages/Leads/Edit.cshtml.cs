@@ -4,10 +4,11 @@ using DealToLead.Core.Leads;
 using DealToLead.Web.Auth;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 
 namespace DealToLead.Web.Pages.Leads;
 
-public class EditModel(CrmDbContext db, CurrentUser currentUser, LeadCommands commands) : LeadFormPageModel(db)
+public class EditModel(CrmDbContext db, CurrentUser currentUser, LeadCommands commands, IStringLocalizer<LeadsText> text) : LeadFormPageModel(db)
 {
     [BindProperty(SupportsGet = true)]
     public Guid Id { get; set; }
@@ -35,6 +36,6 @@ public class EditModel(CrmDbContext db, CurrentUser currentUser, LeadCommands co
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         var access = await currentUser.RequireAccessAsync(cancellationToken);
-        return await SaveAsync(changes => commands.UpdateAsync(access, Id, changes, cancellationToken), "Lead saved.", lead => Redirect($"/leads/{lead.Id}"), cancellationToken);
+        return await SaveAsync(changes => commands.UpdateAsync(access, Id, changes, cancellationToken), text["Lead saved."], lead => Redirect($"/leads/{lead.Id}"), cancellationToken);
     }
 }

@@ -5,11 +5,12 @@ using DealToLead.Web.Auth;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 
 namespace DealToLead.Web.Pages.Leads;
 
 /// <summary>The Leads Inbox (and its archived view): filtered, sorted, paged list beside the selected lead's detail.</summary>
-public class IndexModel(CrmDbContext db, CurrentUser currentUser, TimeProvider clock, LeadCommands leads) : PageModel
+public class IndexModel(CrmDbContext db, CurrentUser currentUser, TimeProvider clock, LeadCommands leads, IStringLocalizer<LeadsText> text) : PageModel
 {
     public const int PageSize = 50;
 
@@ -102,8 +103,10 @@ public class IndexModel(CrmDbContext db, CurrentUser currentUser, TimeProvider c
     {
         var changed = await leads.SetArchivedAsync(await currentUser.RequireAccessAsync(cancellationToken), ids, archived, cancellationToken);
         var refused = ids.Count - changed;
-        TempData["Flash"] = $"{changed} lead(s) {(archived ? "archived" : "unarchived")}."
-            + (refused > 0 ? $" {refused} could not be changed (already done, not found, or not yours to change)." : string.Empty);
+        var done = archived
+            ? changed == 1 ? text["1 lead archived."] : text["{0} leads archived.", changed]
+            : changed == 1 ? text["1 lead moved back to the inbox."] : text["{0} leads moved back to the inbox.", changed];
+        TempData["Flash"] = refused > 0 ? $"{done} {text["{0} could not be changed (already done, not found, or not yours to change).", refused]}" : done.Value;
         return Redirect(archived ? "/leads" : "/leads/archived");
     }
 

@@ -13,6 +13,15 @@ public sealed record FieldValue(string Name, string? Value);
 
 public sealed record LogLine(LeadLogKind Kind, DateTimeOffset At, string? UserName, int? DealId);
 
+/// <summary>Why a lead converted from a deal offers no Undo, so the page can say so instead of offering it.</summary>
+public enum UndoUnavailable
+{
+    None,
+    DealRestored,
+    Expired,
+    NotOwner,
+}
+
 /// <summary>Everything the lead detail (panel and page) shows, loaded with a handful of queries.</summary>
 public sealed class LeadDetailView
 {
@@ -30,6 +39,10 @@ public sealed class LeadDetailView
     public required bool CanEdit { get; init; }
     public required bool CanConvert { get; init; }
     public required bool CanUndo { get; init; }
+    public required UndoUnavailable UndoUnavailable { get; init; }
+
+    /// <summary>On the lead page (its own h1, no link to itself) rather than in the inbox panel.</summary>
+    public bool IsPage { get; set; }
 
     /// <summary>Where the detail's forms send the user back to: the inbox with this lead selected, or the lead page.</summary>
     public string ReturnUrl { get; set; } = "/leads";
@@ -55,6 +68,16 @@ public sealed class LeadDetailView
         var references = await CustomFieldForm.ReferencedNamesAsync(db, definitions,
             [lead.CustomFields, lead.Person?.CustomFields ?? [], lead.Organization?.CustomFields ?? []], cancellationToken);
         var canConvert = user.CanConvert(lead);
+        var now = clock.GetUtcNow();
+        // A deal restored from the deleted list leaves nothing to undo: say so rather than offer an Undo that is refused.
+        var originDealRestored = lead.OriginDealId is { } originId
+            && await db.Deals.IgnoreQueryFilters().AnyAsync(d => d.Id == originId && d.DeletedAt == null, cancellationToken);
+        var offersUndo = ConversionRules.OffersUndo(user, lead, now);
+        var undoUnavailable = lead.Source != LeadSource.Deal || lead.OriginDealId is null ? UndoUnavailable.None
+            : originDealRestored ? UndoUnavailable.DealRestored
+            : !canConvert ? UndoUnavailable.NotOwner
+            : !offersUndo ? UndoUnavailable.Expired
+            : UndoUnavailable.None;
         return new LeadDetailView
         {
             Lead = lead,
@@ -76,7 +99,8 @@ public sealed class LeadDetailView
                 : [],
             CanEdit = user.CanEdit(lead),
             CanConvert = canConvert,
-            CanUndo = ConversionRules.OffersUndo(user, lead, clock.GetUtcNow()),
+            CanUndo = offersUndo && !originDealRestored,
+            UndoUnavailable = undoUnavailable,
         };
     }
 

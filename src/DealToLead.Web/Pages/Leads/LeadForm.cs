@@ -10,7 +10,7 @@ namespace DealToLead.Web.Pages.Leads;
 /// </summary>
 public sealed class LeadFormInput
 {
-    [Required, StringLength(LeadCommands.MaxTitleLength)]
+    [Required, StringLength(LeadCommands.MaxTitleLength), Display(Name = "Title")]
     public string Title { get; set; } = string.Empty;
 
     public int? PersonId { get; set; }
@@ -19,6 +19,10 @@ public sealed class LeadFormInput
     public decimal? ValueAmount { get; set; }
     public string? ValueCurrency { get; set; }
     public DateOnly? ExpectedCloseDate { get; set; }
+
+    [Range(0, 100), Display(Name = "Probability")]
+    public int? Probability { get; set; }
+
     public Visibility Visibility { get; set; } = Visibility.EntireCompany;
 
     public static LeadFormInput From(Lead lead) => new()
@@ -30,6 +34,7 @@ public sealed class LeadFormInput
         ValueAmount = lead.ValueAmount,
         ValueCurrency = lead.ValueCurrency,
         ExpectedCloseDate = lead.ExpectedCloseDate,
+        Probability = lead.Probability,
         Visibility = lead.Visibility,
     };
 
@@ -47,6 +52,8 @@ public sealed class LeadFormInput
         ClearValue = ValueAmount is null,
         ExpectedCloseDate = ExpectedCloseDate,
         ClearExpectedCloseDate = ExpectedCloseDate is null,
+        Probability = Probability,
+        ClearProbability = Probability is null,
         Visibility = Visibility,
         CustomFields = customFields,
     };

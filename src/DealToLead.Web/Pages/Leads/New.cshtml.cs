@@ -3,10 +3,11 @@ using DealToLead.Core.Data;
 using DealToLead.Core.Leads;
 using DealToLead.Web.Auth;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
 
 namespace DealToLead.Web.Pages.Leads;
 
-public class NewModel(CrmDbContext db, CurrentUser currentUser, LeadCommands commands) : LeadFormPageModel(db)
+public class NewModel(CrmDbContext db, CurrentUser currentUser, LeadCommands commands, IStringLocalizer<LeadsText> text) : LeadFormPageModel(db)
 {
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
@@ -20,7 +21,7 @@ public class NewModel(CrmDbContext db, CurrentUser currentUser, LeadCommands com
         var access = await currentUser.RequireAccessAsync(cancellationToken);
         return await SaveAsync(
             changes => commands.CreateAsync(access, LeadSource.ManuallyCreated, changes, cancellationToken),
-            $"Lead \"{Input.Title.Trim()}\" added.",
+            text["Lead \"{0}\" added.", Input.Title.Trim()],
             lead => Redirect($"/leads?selected={lead.Id}"),
             cancellationToken);
     }

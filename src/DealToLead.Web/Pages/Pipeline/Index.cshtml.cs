@@ -6,10 +6,11 @@ using DealToLead.Web.Auth;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 
 namespace DealToLead.Web.Pages.Pipeline;
 
-public class IndexModel(CrmDbContext db, CurrentUser currentUser, DealCommands commands, TimeProvider clock) : PageModel
+public class IndexModel(CrmDbContext db, CurrentUser currentUser, DealCommands commands, TimeProvider clock, IStringLocalizer<PipelineText> text) : PageModel
 {
     // Rendering every card of a 2,000-deal pipeline took 180 ms; a column shows its oldest deals and "Show all".
     public const int CardsPerStage = 50;
@@ -93,20 +94,20 @@ public class IndexModel(CrmDbContext db, CurrentUser currentUser, DealCommands c
         return totals.GroupBy(t => t.StageId).ToDictionary(g => g.Key, g => new StageColumn(
             cardsByStage.GetValueOrDefault(g.Key) ?? [],
             g.Sum(t => t.Count),
-            string.Join(" + ", g.OrderBy(t => t.Currency, StringComparer.Ordinal).Select(t => $"{t.Value:N0} {t.Currency}"))));
+            string.Join(" + ", g.OrderBy(t => t.Currency, StringComparer.Ordinal).Select(t => Localization.Formats.Money(t.Value, t.Currency)))));
     }
 
     public async Task<IActionResult> OnPostMoveAsync(int dealId, int stageId, int? pipelineId) =>
-        Outcome(await commands.MoveAsync(await currentUser.RequireAccessAsync(), dealId, stageId), "Deal moved.", pipelineId);
+        Outcome(await commands.MoveAsync(await currentUser.RequireAccessAsync(), dealId, stageId), text["Deal moved."], pipelineId);
 
     public async Task<IActionResult> OnPostWonAsync(int dealId, int? pipelineId) =>
-        Outcome(await commands.MarkWonAsync(await currentUser.RequireAccessAsync(), dealId), "Deal marked as won.", pipelineId);
+        Outcome(await commands.MarkWonAsync(await currentUser.RequireAccessAsync(), dealId), text["Deal marked as won."], pipelineId);
 
     public async Task<IActionResult> OnPostLostAsync(int dealId, string? lostReason, int? pipelineId) =>
-        Outcome(await commands.MarkLostAsync(await currentUser.RequireAccessAsync(), dealId, lostReason), "Deal marked as lost.", pipelineId);
+        Outcome(await commands.MarkLostAsync(await currentUser.RequireAccessAsync(), dealId, lostReason), text["Deal marked as lost."], pipelineId);
 
     public async Task<IActionResult> OnPostDeleteAsync(int dealId, int? pipelineId) =>
-        Outcome(await commands.DeleteAsync(await currentUser.RequireAccessAsync(), dealId), "Deal deleted. It can be restored for 30 days.", pipelineId);
+        Outcome(await commands.DeleteAsync(await currentUser.RequireAccessAsync(), dealId), text["Deal deleted. It can be restored for 30 days."], pipelineId);
 
     private IActionResult Outcome(CommandResult<Deal> result, string success, int? pipelineId) =>
         Request.Headers.ContainsKey("X-Board-Request")

@@ -8,10 +8,12 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
+using Microsoft.Extensions.Localization;
+
 namespace DealToLead.Web.Pages.Settings;
 
 [Authorize(Policy = Policies.GlobalAdmin)]
-public class ConversionModel(CrmDbContext db) : PageModel
+public class ConversionModel(CrmDbContext db, IStringLocalizer<SettingsText> text) : PageModel
 {
     [BindProperty]
     [Range(1, 10_000, ErrorMessage = "The limit must be between 1 and 10000 deals.")]
@@ -45,8 +47,9 @@ public class ConversionModel(CrmDbContext db) : PageModel
         settings.BulkConversionLimit = BulkConversionLimit;
         settings.DefaultVisibility = DefaultVisibility;
         await db.SaveChangesAsync(cancellationToken);
-        TempData["Flash"] = $"Saved. Up to {BulkConversionLimit} deals can be converted to leads in one action; new deals and leads are visible to "
-            + (DefaultVisibility == Visibility.OwnerOnly ? "their owner only." : "the entire company.");
+        TempData["Flash"] = (DefaultVisibility == Visibility.OwnerOnly
+            ? text["Saved. Up to {0} deals can be converted to leads in one action; new deals and leads are visible to their owner only.", BulkConversionLimit]
+            : text["Saved. Up to {0} deals can be converted to leads in one action; new deals and leads are visible to the entire company.", BulkConversionLimit]).Value;
         return RedirectToPage();
     }
 }

@@ -7,10 +7,12 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
+using Microsoft.Extensions.Localization;
+
 namespace DealToLead.Web.Pages.Settings;
 
 [Authorize(Policy = "Permission:" + nameof(Permission.ManageCustomFields))]
-public class CustomFieldsModel(CrmDbContext db) : PageModel
+public class CustomFieldsModel(CrmDbContext db, IStringLocalizer<SettingsText> text) : PageModel
 {
     public List<CustomFieldDefinition> Fields { get; private set; } = [];
 
@@ -36,7 +38,7 @@ public class CustomFieldsModel(CrmDbContext db) : PageModel
             OrderNr = nextOrder + 1,
         });
         await db.SaveChangesAsync();
-        TempData["Flash"] = $"Field \"{name.Trim()}\" added.";
+        TempData["Flash"] = text["Field “{0}” added.", name.Trim()].Value;
         return RedirectToPage();
     }
 
@@ -66,7 +68,7 @@ public class CustomFieldsModel(CrmDbContext db) : PageModel
         }
 
         await db.SaveChangesAsync();
-        TempData["Flash"] = $"Field \"{field.Name}\" saved.";
+        TempData["Flash"] = text["Field “{0}” saved.", field.Name].Value;
         return RedirectToPage();
     }
 
@@ -124,32 +126,32 @@ public class CustomFieldsModel(CrmDbContext db) : PageModel
 
             await db.CustomFields.Where(f => f.Id == id).ExecuteDeleteAsync(ct);
         }, HttpContext.RequestAborted);
-        TempData["Flash"] = $"Field \"{field.Name}\" deleted.";
+        TempData["Flash"] = text["Field “{0}” deleted.", field.Name].Value;
         return RedirectToPage();
     }
 
-    private static string? Validate(CustomFieldEntity entity, string? name, CustomFieldType type, string? options, string? formula)
+    private string? Validate(CustomFieldEntity entity, string? name, CustomFieldType type, string? options, string? formula)
     {
         if (string.IsNullOrWhiteSpace(name) || name.Length > 200)
         {
-            return "A field needs a name (at most 200 characters).";
+            return text["A field needs a name (at most 200 characters)."];
         }
 
         if (type is CustomFieldType.SingleOption or CustomFieldType.MultipleOptions && ParseOptions(options).Count == 0)
         {
-            return "Option fields need at least one option.";
+            return text["Option fields need at least one option."];
         }
 
         if (type == CustomFieldType.Formula)
         {
             if (entity != CustomFieldEntity.Deal)
             {
-                return "Formula fields exist for deals only.";
+                return text["Formula fields exist for deals only."];
             }
 
             if (formula is null || !FormulaEvaluator.IsValid(formula))
             {
-                return "The formula is not valid. Example: value * probability / 100";
+                return text["The formula is not valid. Example: value * probability / 100"];
             }
         }
 

@@ -6,10 +6,12 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
+using Microsoft.Extensions.Localization;
+
 namespace DealToLead.Web.Pages.Settings;
 
 [Authorize(Policy = Policies.GlobalAdmin)]
-public class LeadLabelsModel(CrmDbContext db, TimeProvider clock) : PageModel
+public class LeadLabelsModel(CrmDbContext db, TimeProvider clock, IStringLocalizer<SettingsText> text) : PageModel
 {
     public IReadOnlyList<LeadLabel> Labels { get; private set; } = [];
 
@@ -27,7 +29,7 @@ public class LeadLabelsModel(CrmDbContext db, TimeProvider clock) : PageModel
 
         db.LeadLabels.Add(new LeadLabel { Name = result.Name!, Color = color, CreatedAt = clock.GetUtcNow() });
         await db.SaveChangesAsync(cancellationToken);
-        TempData["Flash"] = $"Label \"{result.Name}\" added.";
+        TempData["Flash"] = text["Label “{0}” added.", result.Name ?? string.Empty].Value;
         return RedirectToPage();
     }
 
@@ -49,14 +51,14 @@ public class LeadLabelsModel(CrmDbContext db, TimeProvider clock) : PageModel
         label.Name = result.Name!;
         label.Color = color;
         await db.SaveChangesAsync(cancellationToken);
-        TempData["Flash"] = $"Label \"{label.Name}\" saved.";
+        TempData["Flash"] = text["Label “{0}” saved.", label.Name].Value;
         return RedirectToPage();
     }
 
     public async Task<IActionResult> OnPostDeleteAsync(Guid labelId, CancellationToken cancellationToken)
     {
         await LeadLabelRules.DeleteAsync(db, labelId, cancellationToken);
-        TempData["Flash"] = "Label deleted.";
+        TempData["Flash"] = text["Label deleted."].Value;
         return RedirectToPage();
     }
 }

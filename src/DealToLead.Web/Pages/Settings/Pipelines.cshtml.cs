@@ -6,10 +6,12 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
+using Microsoft.Extensions.Localization;
+
 namespace DealToLead.Web.Pages.Settings;
 
 [Authorize(Policy = Policies.GlobalAdmin)]
-public class PipelinesModel(CrmDbContext db, CurrentUser currentUser, PipelineAdministration administration) : PageModel
+public class PipelinesModel(CrmDbContext db, CurrentUser currentUser, PipelineAdministration administration, IStringLocalizer<SettingsText> text) : PageModel
 {
     public List<Core.Crm.Pipeline> Pipelines { get; private set; } = [];
 
@@ -28,39 +30,39 @@ public class PipelinesModel(CrmDbContext db, CurrentUser currentUser, PipelineAd
 
     public async Task<IActionResult> OnPostCreatePipelineAsync(string? name, CancellationToken cancellationToken) =>
         Outcome(await administration.CreatePipelineAsync(await currentUser.RequireAccessAsync(cancellationToken), name, cancellationToken: cancellationToken),
-            $"Pipeline \"{name?.Trim()}\" added with the default stages.");
+            text["Pipeline “{0}” added with the default stages.", name?.Trim() ?? string.Empty]);
 
     public async Task<IActionResult> OnPostRenamePipelineAsync(int pipelineId, string? name, CancellationToken cancellationToken) =>
         Outcome(await administration.UpdatePipelineAsync(await currentUser.RequireAccessAsync(cancellationToken), pipelineId, name: name ?? string.Empty, cancellationToken: cancellationToken),
-            "Pipeline renamed.");
+            text["Pipeline renamed."]);
 
     public async Task<IActionResult> OnPostMakeDefaultAsync(int pipelineId, CancellationToken cancellationToken) =>
         Outcome(await administration.UpdatePipelineAsync(await currentUser.RequireAccessAsync(cancellationToken), pipelineId, isDefault: true, cancellationToken: cancellationToken),
-            "Default pipeline changed.");
+            text["Default pipeline changed."]);
 
     public async Task<IActionResult> OnPostMovePipelineAsync(int pipelineId, string? direction, CancellationToken cancellationToken) =>
         Outcome(await administration.MovePipelineAsync(await currentUser.RequireAccessAsync(cancellationToken), pipelineId, direction == "up" ? -1 : 1, cancellationToken),
-            "Pipeline moved.");
+            text["Pipeline moved."]);
 
     public async Task<IActionResult> OnPostDeletePipelineAsync(int pipelineId, CancellationToken cancellationToken) =>
         Outcome(await administration.DeletePipelineAsync(await currentUser.RequireAccessAsync(cancellationToken), pipelineId, cancellationToken),
-            "Pipeline deleted.");
+            text["Pipeline deleted."]);
 
     public async Task<IActionResult> OnPostAddStageAsync(int pipelineId, string? name, int? dealProbability, CancellationToken cancellationToken) =>
         Outcome(await administration.CreateStageAsync(await currentUser.RequireAccessAsync(cancellationToken), pipelineId, name, dealProbability: dealProbability, cancellationToken: cancellationToken),
-            $"Stage \"{name?.Trim()}\" added.");
+            text["Stage “{0}” added.", name?.Trim() ?? string.Empty]);
 
     public async Task<IActionResult> OnPostUpdateStageAsync(int stageId, string? name, int? dealProbability, CancellationToken cancellationToken) =>
         Outcome(await administration.UpdateStageAsync(await currentUser.RequireAccessAsync(cancellationToken), stageId, name ?? string.Empty, dealProbability: dealProbability, cancellationToken: cancellationToken),
-            "Stage saved.");
+            text["Stage saved."]);
 
     public async Task<IActionResult> OnPostMoveStageAsync(int stageId, string? direction, CancellationToken cancellationToken) =>
         Outcome(await administration.MoveStageAsync(await currentUser.RequireAccessAsync(cancellationToken), stageId, direction == "up" ? -1 : 1, cancellationToken),
-            "Stage moved.");
+            text["Stage moved."]);
 
     public async Task<IActionResult> OnPostDeleteStageAsync(int stageId, CancellationToken cancellationToken) =>
         Outcome(await administration.DeleteStageAsync(await currentUser.RequireAccessAsync(cancellationToken), stageId, cancellationToken),
-            "Stage deleted.");
+            text["Stage deleted."]);
 
     private IActionResult Outcome(PipelineChangeResult result, string success)
     {

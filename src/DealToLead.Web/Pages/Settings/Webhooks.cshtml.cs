@@ -4,11 +4,12 @@ using DealToLead.Web.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace DealToLead.Web.Pages.Settings;
 
 [Authorize(Policy = Policies.GlobalAdmin)]
-public class WebhooksModel(WebhookSubscriptions webhooks, CurrentUser currentUser) : PageModel
+public class WebhooksModel(WebhookSubscriptions webhooks, CurrentUser currentUser, IStringLocalizer<SettingsText> text) : PageModel
 {
     public IReadOnlyList<WebhookWithDeliveries> Webhooks { get; private set; } = [];
 
@@ -30,19 +31,19 @@ public class WebhooksModel(WebhookSubscriptions webhooks, CurrentUser currentUse
     public async Task<IActionResult> OnPostCreateAsync(CancellationToken cancellationToken)
     {
         var result = await webhooks.CreateAsync(await currentUser.RequireAccessAsync(cancellationToken), Form.ToInput(), cancellationToken);
-        return result.ToPage(this, $"Webhook \"{Form.Name?.Trim()}\" added.", () => RedirectToPage());
+        return result.ToPage(this, text["Webhook \"{0}\" added.", Form.Name?.Trim() ?? string.Empty], () => RedirectToPage());
     }
 
     public async Task<IActionResult> OnPostDeleteAsync(int webhookId, CancellationToken cancellationToken)
     {
         var result = await webhooks.DeleteAsync(await currentUser.RequireAccessAsync(cancellationToken), webhookId, cancellationToken);
-        return result.ToPage(this, "Webhook deleted.", () => RedirectToPage());
+        return result.ToPage(this, text["Webhook deleted."], () => RedirectToPage());
     }
 
     public async Task<IActionResult> OnPostResumeAsync(int webhookId, CancellationToken cancellationToken)
     {
         var result = await webhooks.ResumeAsync(await currentUser.RequireAccessAsync(cancellationToken), webhookId, cancellationToken);
-        return result.ToPage(this, "Webhook resumed: waiting deliveries are sent now.", () => RedirectToPage());
+        return result.ToPage(this, text["Webhook resumed: waiting deliveries are sent now."], () => RedirectToPage());
     }
 
     public sealed class WebhookForm

@@ -15,12 +15,12 @@
             }
 
             const job = await response.json();
-            progress.textContent = `${job.processed} / ${job.total} done`;
+            progress.textContent = banner.dataset.textProgress.replace("{0}", job.processed).replace("{1}", job.total);
             if (job.status === "Completed") {
                 clearInterval(timer);
-                progress.textContent += " (finished)";
+                progress.textContent += ` ${banner.dataset.textFinished}`;
                 banner.classList.replace("running", "done");
-                banner.querySelector("a").textContent = "View summary";
+                banner.querySelector("a").textContent = banner.dataset.textSummary;
             }
         } catch {
             // A missed poll is harmless; the next one catches up.

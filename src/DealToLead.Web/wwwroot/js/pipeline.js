@@ -16,9 +16,16 @@
             body,
         });
         if (!response.ok) {
-            let message = `The change was refused (${response.status}).`;
+            let message = board.dataset.textRefused.replace("{0}", response.status);
             try { message = (await response.json()).error ?? message; } catch { /* not JSON */ }
-            alert(message);
+            // In the page's flash region, as every other outcome is shown.
+            document.querySelector("main .flash-error[data-board-message]")?.remove();
+            const flash = document.createElement("div");
+            flash.className = "flash flash-error";
+            flash.setAttribute("role", "alert");
+            flash.dataset.boardMessage = "";
+            flash.textContent = message;
+            document.getElementById("main").prepend(flash);
             return false;
         }
         return true;
@@ -125,9 +132,9 @@
         convertForm.hidden = !toLeads;
         if (toLeads) {
             const preview = document.getElementById("convert-preview");
-            preview.textContent = "Loading…";
+            preview.textContent = board.dataset.textLoading;
             const response = await fetch(`/deals/${moveDealId}/convert?handler=Preview`, { headers: { "X-Board-Request": "1" } });
-            preview.innerHTML = response.ok ? await response.text() : `<p class="field-error">The preview could not be loaded (${response.status}).</p>`;
+            preview.innerHTML = response.ok ? await response.text() : `<p class="field-error">${board.dataset.textPreviewFailed.replace("{0}", response.status)}</p>`;
         }
     }
 

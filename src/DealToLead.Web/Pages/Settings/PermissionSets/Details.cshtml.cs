@@ -7,11 +7,13 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
+using Microsoft.Extensions.Localization;
+
 namespace DealToLead.Web.Pages.Settings.PermissionSets;
 
 // [FromRoute] on every id: model binding prefers form values, so a forged "id" field must not pick the set.
 [Authorize(Policy = Policies.GlobalAdmin)]
-public class DetailsModel(CrmDbContext db, CurrentUser currentUser, PermissionAdministration administration) : PageModel
+public class DetailsModel(CrmDbContext db, CurrentUser currentUser, PermissionAdministration administration, IStringLocalizer<SettingsText> text) : PageModel
 {
     public PermissionSet Set { get; private set; } = null!;
     public List<Member> Members { get; private set; } = [];
@@ -39,11 +41,11 @@ public class DetailsModel(CrmDbContext db, CurrentUser currentUser, PermissionAd
     }
 
     public async Task<IActionResult> OnPostPermissionsAsync([FromRoute] int id, PermissionsInput input) =>
-        Done(await administration.SetPermissionsAsync(await Actor(), id, input.Granted), "Permissions saved. They apply to each member's next request.", id);
+        Done(await administration.SetPermissionsAsync(await Actor(), id, input.Granted), text["Permissions saved. They apply to each member's next request."], id);
 
     public async Task<IActionResult> OnPostDetailsAsync([FromRoute] int id, DetailsInput input) =>
         ModelState.IsValid
-            ? Done(await administration.UpdateSetDetailsAsync(await Actor(), id, input.Name, input.Description), "Name and description saved.", id)
+            ? Done(await administration.UpdateSetDetailsAsync(await Actor(), id, input.Name, input.Description), text["Name and description saved."], id)
             : Done(AdminResult.Refused("A permission set needs a name of at most 100 characters."), string.Empty, id);
 
     public async Task<IActionResult> OnPostCopyAsync([FromRoute] int id, CopyInput input)
@@ -54,11 +56,11 @@ public class DetailsModel(CrmDbContext db, CurrentUser currentUser, PermissionAd
         }
 
         var result = await administration.CopySetAsync(await Actor(), id, input.CopyName);
-        return Done(result, "Copied. This is the new set.", result.Id ?? id);
+        return Done(result, text["Copied. This is the new set."], result.Id ?? id);
     }
 
     public async Task<IActionResult> OnPostAssignAsync([FromRoute] int id, AssignInput input) =>
-        Done(await administration.AssignUserToSetAsync(await Actor(), input.UserId, id), "User assigned to this set.", id);
+        Done(await administration.AssignUserToSetAsync(await Actor(), input.UserId, id), text["User assigned to this set."], id);
 
     public async Task<IActionResult> OnPostDeleteAsync([FromRoute] int id)
     {
@@ -68,7 +70,7 @@ public class DetailsModel(CrmDbContext db, CurrentUser currentUser, PermissionAd
             return Done(result, string.Empty, id);
         }
 
-        TempData["Flash"] = $"Permission set deleted; its users are now in \"{PermissionSet.RegularUserDefaultName}\".";
+        TempData["Flash"] = text["Permission set deleted; its users are now in “{0}”.", PermissionSet.RegularUserDefaultName].Value;
         return Redirect("/settings/permission-sets");
     }
 

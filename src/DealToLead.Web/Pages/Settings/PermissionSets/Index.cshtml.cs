@@ -7,10 +7,12 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 
+using Microsoft.Extensions.Localization;
+
 namespace DealToLead.Web.Pages.Settings.PermissionSets;
 
 [Authorize(Policy = Policies.GlobalAdmin)]
-public class IndexModel(CrmDbContext db, CurrentUser currentUser, PermissionAdministration administration) : PageModel
+public class IndexModel(CrmDbContext db, CurrentUser currentUser, PermissionAdministration administration, IStringLocalizer<SettingsText> text) : PageModel
 {
     public List<SetRow> Sets { get; private set; } = [];
 
@@ -24,7 +26,7 @@ public class IndexModel(CrmDbContext db, CurrentUser currentUser, PermissionAdmi
     {
         if (!ModelState.IsValid)
         {
-            TempData["FlashError"] = "A permission set needs a name of at most 100 characters.";
+            TempData["FlashError"] = text["A permission set needs a name of at most 100 characters."].Value;
             return RedirectToPage();
         }
 
@@ -35,7 +37,7 @@ public class IndexModel(CrmDbContext db, CurrentUser currentUser, PermissionAdmi
             return RedirectToPage();
         }
 
-        TempData["Flash"] = $"Permission set \"{input.Name.Trim()}\" created with the default permissions. Adjust them below.";
+        TempData["Flash"] = text["Permission set “{0}” created with the default permissions. Adjust them below.", input.Name.Trim()].Value;
         return Redirect($"/settings/permission-sets/{result.Id}");
     }
 

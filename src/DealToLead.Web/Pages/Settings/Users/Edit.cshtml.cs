@@ -7,12 +7,14 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.EntityFrameworkCore;
 
+using Microsoft.Extensions.Localization;
+
 namespace DealToLead.Web.Pages.Settings.Users;
 
 // Every handler takes the user from the route with [FromRoute]: model binding prefers form values, so a plain
 // "int id" would let a forged "id" field aim the change at another user.
 [Authorize(Policy = Policies.GlobalAdmin)]
-public class EditModel(CrmDbContext db, CurrentUser currentUser, PermissionAdministration administration) : PageModel
+public class EditModel(CrmDbContext db, CurrentUser currentUser, PermissionAdministration administration, IStringLocalizer<SettingsText> text) : PageModel
 {
     public AppUser SelectedUser { get; private set; } = null!;
     public bool IsSelf { get; private set; }
@@ -40,19 +42,19 @@ public class EditModel(CrmDbContext db, CurrentUser currentUser, PermissionAdmin
     {
         var actor = await currentUser.RequireAccessAsync();
         var result = await administration.ChangeUserAccessAsync(actor, id, input.Role, input.Role == UserRole.GlobalAdmin ? null : input.PermissionSetId);
-        return Done(result, "Role and permission set saved.", id, actor);
+        return Done(result, text["Role and permission set saved."], id, actor);
     }
 
     public async Task<IActionResult> OnPostDeactivateAsync([FromRoute] int id)
     {
         var actor = await currentUser.RequireAccessAsync();
-        return Done(await administration.SetActiveAsync(actor, id, active: false), "User deactivated: they can no longer sign in or use their API token.", id, actor);
+        return Done(await administration.SetActiveAsync(actor, id, active: false), text["User deactivated: they can no longer sign in or use their API token."], id, actor);
     }
 
     public async Task<IActionResult> OnPostReactivateAsync([FromRoute] int id)
     {
         var actor = await currentUser.RequireAccessAsync();
-        return Done(await administration.SetActiveAsync(actor, id, active: true), "User reactivated.", id, actor);
+        return Done(await administration.SetActiveAsync(actor, id, active: true), text["User reactivated."], id, actor);
     }
 
     private IActionResult Done(AdminResult result, string success, int id, UserAccess actor)

@@ -8,10 +8,12 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.Rendering;
 using Microsoft.EntityFrameworkCore;
 
+using Microsoft.Extensions.Localization;
+
 namespace DealToLead.Web.Pages.Settings.Users;
 
 [Authorize(Policy = Policies.GlobalAdmin)]
-public class NewModel(CrmDbContext db, CurrentUser currentUser, PermissionAdministration administration, IWebHostEnvironment environment, ILogger<NewModel> logger) : PageModel
+public class NewModel(CrmDbContext db, CurrentUser currentUser, PermissionAdministration administration, IWebHostEnvironment environment, ILogger<NewModel> logger, IStringLocalizer<SettingsText> text) : PageModel
 {
     [BindProperty]
     public NewUserInput Input { get; set; } = new();
@@ -49,7 +51,7 @@ public class NewModel(CrmDbContext db, CurrentUser currentUser, PermissionAdmini
             TempData["SetPasswordLink"] = link;
         }
 
-        TempData["Flash"] = $"{Input.Name} was added.";
+        TempData["Flash"] = text["{0} was added.", Input.Name].Value;
         return Redirect($"/settings/users/{created.UserId}");
     }
 
