@@ -27,9 +27,16 @@ public sealed class MailIntake(CrmDbContext db, IOptions<SmartBccOptions> bccOpt
         var (message, reason) = Parse(raw);
         var received = new ReceivedMessage
         {
-            MailboxKey = position.MailboxKey, Folder = position.Folder, UidValidity = position.UidValidity, Uid = position.Uid,
-            MessageId = Truncate(message?.MessageId, 1000), From = Truncate(message?.From.ToString(), 500), Subject = Truncate(message?.Subject, 1000),
-            Status = ReceivedMessageStatus.Quarantined, Reason = reason, ReceivedAt = now,
+            MailboxKey = position.MailboxKey,
+            Folder = position.Folder,
+            UidValidity = position.UidValidity,
+            Uid = position.Uid,
+            MessageId = Truncate(message?.MessageId, 1000),
+            From = Truncate(message?.From.ToString(), 500),
+            Subject = Truncate(message?.Subject, 1000),
+            Status = ReceivedMessageStatus.Quarantined,
+            Reason = reason,
+            ReceivedAt = now,
         };
 
         List<ItemParent> targets = [];

@@ -34,8 +34,14 @@ public sealed class MailboxSyncSettings(CrmDbContext db, IDataProtectionProvider
         var now = clock.GetUtcNow();
         var connection = new MailboxConnection
         {
-            UserId = actor.UserId, Host = input.Host.Trim(), Port = input.Port.Value, Security = input.Security, UserName = input.UserName.Trim(),
-            ProtectedPassword = Protector.Protect(input.Password), StartDate = input.StartDate ?? DateOnly.FromDateTime(now.UtcDateTime.AddDays(-30)), ConnectedAt = now,
+            UserId = actor.UserId,
+            Host = input.Host.Trim(),
+            Port = input.Port.Value,
+            Security = input.Security,
+            UserName = input.UserName.Trim(),
+            ProtectedPassword = Protector.Protect(input.Password),
+            StartDate = input.StartDate ?? DateOnly.FromDateTime(now.UtcDateTime.AddDays(-30)),
+            ConnectedAt = now,
         };
         db.MailboxConnections.Add(connection);
         await db.SaveChangesAsync(cancellationToken);

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.Web.Pages.Deals;
 
-public class DetailModel(CrmDbContext db, CurrentUser currentUser, DealCommands commands, ActivityCommands activities, NoteCommands notes, EmailCommands emails, TimeProvider clock) : PageModel
+public class DetailModel(CrmDbContext db, CurrentUser currentUser, DealCommands commands, ActivityCommands activities, NoteCommands notes, EmailCommands emails, Microsoft.Extensions.Options.IOptions<Core.Leads.SmartBccOptions> bcc, TimeProvider clock) : PageModel
 {
     public UserAccess Access { get; private set; } = null!;
     public Deal Deal { get; private set; } = null!;
@@ -22,6 +22,8 @@ public class DetailModel(CrmDbContext db, CurrentUser currentUser, DealCommands 
     public List<Activity> Activities { get; private set; } = [];
     public List<Note> Notes { get; private set; } = [];
     public List<EmailMessage> Emails { get; private set; } = [];
+    public Core.Mail.EmailThreadList EmailThreads { get; private set; } = null!;
+    public string BccAddress { get; private set; } = string.Empty;
     public List<Invoice> Invoices { get; private set; } = [];
     public List<DealHistoryEntry> History { get; private set; } = [];
     public string? DeletedByName { get; private set; }
@@ -46,6 +48,8 @@ public class DetailModel(CrmDbContext db, CurrentUser currentUser, DealCommands 
         Activities = await db.Activities.AsNoTracking().Include(a => a.Owner).Where(a => a.DealId == id).OrderBy(a => a.DueDate).ThenBy(a => a.DueTime).ToListAsync();
         Notes = await db.Notes.AsNoTracking().Include(n => n.Author).Where(n => n.DealId == id).OrderByDescending(n => n.CreatedAt).ToListAsync();
         Emails = await db.Emails.AsNoTracking().Where(e => e.DealId == id).OrderByDescending(e => e.SentAt).ToListAsync();
+        EmailThreads = await Core.Mail.EmailThreads.LoadAsync(db, ItemParent.Deal(id), HttpContext.RequestAborted);
+        BccAddress = bcc.Value.DealAddress(id, await CompanySettings.MailSecretAsync(db, HttpContext.RequestAborted));
         Invoices = await db.Invoices.AsNoTracking().Where(i => i.DealId == id).OrderByDescending(i => i.IssuedOn).ToListAsync();
         History = await db.DealHistory.AsNoTracking().Include(h => h.User).Where(h => h.DealId == id).OrderByDescending(h => h.At).ThenByDescending(h => h.Id).ToListAsync();
         if (deal.DeletedById is { } deletedBy)

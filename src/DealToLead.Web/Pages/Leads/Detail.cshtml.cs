@@ -12,13 +12,14 @@ namespace DealToLead.Web.Pages.Leads;
 
 /// <summary>The lead page, and the handlers behind every form of the lead detail (also when shown in the inbox panel).</summary>
 public class DetailModel(
-    CrmDbContext db, CurrentUser currentUser, TimeProvider clock, DealConversionService conversions, LeadCommands leads, ActivityCommands activities, NoteCommands notes) : PageModel
+    CrmDbContext db, CurrentUser currentUser, TimeProvider clock, DealConversionService conversions, LeadCommands leads, ActivityCommands activities, NoteCommands notes,
+    Microsoft.Extensions.Options.IOptions<Core.Leads.SmartBccOptions> bcc) : PageModel
 {
     public LeadDetailView? View { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
-        View = await LeadDetailView.LoadAsync(db, await currentUser.RequireAccessAsync(cancellationToken), id, clock, cancellationToken);
+        View = await LeadDetailView.LoadAsync(db, await currentUser.RequireAccessAsync(cancellationToken), id, clock, bcc.Value, cancellationToken);
         if (View is null)
         {
             return NotFound();

@@ -9,7 +9,7 @@ using Microsoft.EntityFrameworkCore;
 namespace DealToLead.Web.Pages.Leads;
 
 /// <summary>The Leads Inbox (and its archived view): filtered, sorted, paged list beside the selected lead's detail.</summary>
-public class IndexModel(CrmDbContext db, CurrentUser currentUser, TimeProvider clock, LeadCommands leads) : PageModel
+public class IndexModel(CrmDbContext db, CurrentUser currentUser, TimeProvider clock, LeadCommands leads, Microsoft.Extensions.Options.IOptions<Core.Leads.SmartBccOptions> bcc) : PageModel
 {
     public const int PageSize = 50;
 
@@ -70,7 +70,7 @@ public class IndexModel(CrmDbContext db, CurrentUser currentUser, TimeProvider c
         if (Selected is { } selected)
         {
             // Loaded before the list, because opening the lead marks it seen and the list should show that.
-            Detail = await LeadDetailView.LoadAsync(db, access, selected, clock, cancellationToken);
+            Detail = await LeadDetailView.LoadAsync(db, access, selected, clock, bcc.Value, cancellationToken);
             if (Detail is not null)
             {
                 Detail.ReturnUrl = Request.Path + Request.QueryString;
