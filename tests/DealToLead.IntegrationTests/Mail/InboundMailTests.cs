@@ -168,7 +168,7 @@ public sealed class InboundMailTests(DealToLeadApp app) : AppTest(app), IAsyncLi
     public async Task A_malformed_message_goes_to_quarantine_with_its_reason_and_the_rest_still_arrive()
     {
         var deal = await NewDealAsync("Quarantine");
-        await _imap.AppendRawAsync(Mailbox, "this is not an email at all"u8.ToArray());
+        await _imap.AppendRawAsync(Mailbox, "X-Garbage: yes\r\n\r\nthis is not an email at all"u8.ToArray());
         await _imap.AppendAsync(Mailbox, Mail("Fine", "a@example.com", await DealAddressAsync(deal.Id)));
 
         await SyncInboundAsync();
