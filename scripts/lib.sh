@@ -69,6 +69,11 @@ ensure_node() {
     command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
 }
 
+# The IMAP server the inbound-mail tests start (docs/decisions/0015-inbound-mail.md).
+ensure_dovecot() {
+    [ -x /usr/sbin/dovecot ] || apt_install dovecot-imapd
+}
+
 ensure_dotnet_tools() {
     (cd "$ROOT" && retry "dotnet tool restore" dotnet tool restore >/dev/null) || die "dotnet tool restore failed"
 }

@@ -70,6 +70,9 @@ log "starting DealToLead (migrations and demo seed run at start-up)"
 export ASPNETCORE_ENVIRONMENT=Development
 export ConnectionStrings__Crm="Host=127.0.0.1;Port=$PG_PORT;Database=dealtolead;Username=postgres"
 export Smtp__Host=127.0.0.1 Smtp__Port="$SMTP_PORT"
+# Smart Bcc: the app reads what smtp4dev caught over its IMAP port (any user name and password).
+export Mail__Inbound__Host=127.0.0.1 Mail__Inbound__Port="$((SMTP_PORT + 1))" Mail__Inbound__Security=None \
+    Mail__Inbound__User=dealtolead Mail__Inbound__Password=dealtolead
 export App__PublicUrl="http://127.0.0.1:$APP_PORT"
 (cd "$ROOT/src/DealToLead.Web" && exec setsid dotnet bin/Debug/net10.0/DealToLead.Web.dll --urls "http://127.0.0.1:$APP_PORT") &
 echo $! >"$RUN_DIR/app.pid"

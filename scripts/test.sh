@@ -10,6 +10,7 @@ command -v curl >/dev/null || apt_install curl ca-certificates
 ensure_postgres
 ensure_chromium
 ensure_node
+ensure_dovecot
 ensure_dotnet_tools
 
 mkdir -p "$ROOT/.data"

@@ -53,6 +53,16 @@ public static class DependencyInjection
         services.AddScoped<Core.Crm.ContactCommands>();
         services.AddScoped<Core.Crm.PipelineAdministration>();
         services.AddHostedService<Background.DeletedDealPurger>();
+        services.AddOptions<Mail.InboundMailOptions>().BindConfiguration(Mail.InboundMailOptions.Section);
+        services.AddScoped<Core.Mail.MailIntake>();
+        services.AddScoped<Core.Mail.UnlinkedEmails>();
+        services.AddScoped<Core.Mail.MailboxSyncSettings>();
+        services.AddSingleton<Mail.ImapMailboxReader>();
+        services.AddSingleton<Mail.MailboxSync>();
+        services.AddSingleton<Mail.InboundMailWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<Mail.InboundMailWorker>());
+        services.AddSingleton<Mail.MailboxSyncWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<Mail.MailboxSyncWorker>());
         services.AddScoped<DatabaseMigrator>();
         services.AddScoped<Seeding.ReferenceData>();
         services.AddScoped<Seeding.DemoSeeder>();

@@ -80,6 +80,13 @@ public class EmailMessage : IDealOrLeadItem
     public Guid? LeadId { get; set; }
     public int? MovedFromDealId { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The Message-Id that starts the conversation (first of References, else In-Reply-To, else its own).</summary>
+    public string? ThreadKey { get; set; }
+
+    /// <summary>The mailbox message it came from (Smart Bcc or email sync); null for an upload.</summary>
+    public long? ReceivedMessageId { get; set; }
+    public List<Mail.EmailAttachment> Attachments { get; set; } = [];
 }
 
 public enum InvoiceStatus

@@ -42,6 +42,10 @@ public class CrmDbContext(DbContextOptions<CrmDbContext> options)
     public DbSet<Webhook> Webhooks => Set<Webhook>();
     public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<Mail.ReceivedMessage> ReceivedMessages => Set<Mail.ReceivedMessage>();
+    public DbSet<Mail.MailFolderState> MailFolderStates => Set<Mail.MailFolderState>();
+    public DbSet<Mail.MailboxConnection> MailboxConnections => Set<Mail.MailboxConnection>();
+    public DbSet<Mail.EmailAttachment> EmailAttachments => Set<Mail.EmailAttachment>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)

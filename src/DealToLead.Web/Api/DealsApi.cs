@@ -94,6 +94,8 @@ public static class DealsApi
     {
         api.MapGet("/v2/deals", ListDeals).WithSummary("Deals, filtered and paged; status=deleted lists deleted deals.");
         api.MapGet("/v2/deals/{id:int}", GetDeal);
+        api.MapGet("/v1/deals/{id:int}", GetDeal).WithSummary("The deal with its Smart Bcc address (cc_email).");
+        api.MapGet("/v1/leads/{id:guid}/mailMessages", ListLeadMailMessages).WithSummary("The lead's emails, newest first, in Pipedrive's mail message shape.");
         api.MapPost("/v2/deals", CreateDeal);
         api.MapPatch("/v2/deals/{id:int}", UpdateDeal);
         api.MapDelete("/v2/deals/{id:int}", DeleteDeal).WithSummary("Soft delete: restorable for 30 days.");
@@ -193,7 +195,8 @@ public static class DealsApi
         return true;
     }
 
-    private static async Task<IResult> GetDeal(int id, CrmDbContext db, CurrentUser currentUser, CancellationToken ct)
+    private static async Task<IResult> GetDeal(int id, CrmDbContext db, CurrentUser currentUser, Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json,
+        Microsoft.Extensions.Options.IOptions<Core.Leads.SmartBccOptions> bcc, CancellationToken ct)
     {
         var access = await currentUser.RequireAccessAsync(ct);
         var deal = await db.Deals.IgnoreQueryFilters().AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, ct);
@@ -202,7 +205,10 @@ public static class DealsApi
             return ApiResults.NotFound("Deal");
         }
 
-        return ApiResults.Ok(DealDto.From(deal, await DealApiShape.LoadAsync(db, ct)));
+        // cc_email is an extra field: Pipedrive's deal has it, our DealDto (shared with lists and webhooks) does not.
+        var data = JsonSerializer.SerializeToNode(DealDto.From(deal, await DealApiShape.LoadAsync(db, ct)), json.Value.SerializerOptions)!.AsObject();
+        data["cc_email"] = bcc.Value.DealAddress(deal.Id, await Core.Common.CompanySettings.MailSecretAsync(db, ct));
+        return ApiResults.Ok(data);
     }
 
     private static async Task<IResult> CreateDeal(DealRequest? request, CrmDbContext db, CurrentUser currentUser, DealCommands commands, CancellationToken ct)
@@ -269,6 +275,26 @@ public static class DealsApi
         var emails = await db.Emails.AsNoTracking().Where(e => e.DealId == id).OrderByDescending(e => e.SentAt).ThenByDescending(e => e.Id)
             .Skip(paging.Start).Take(paging.Limit + 1).ToListAsync(ct);
         return paging.Page(emails.Select(e => PipedriveMailMessage.From(e, deal.OwnerId, withBody: includeBody == 1)).ToList());
+    }
+
+    private static async Task<IResult> ListLeadMailMessages(Guid id, CrmDbContext db, CurrentUser currentUser, int? start, int? limit,
+        [FromQuery(Name = "include_body")] int? includeBody, CancellationToken ct)
+    {
+        if (!Paging.TryCreate(start, limit, out var paging, out var error))
+        {
+            return error!;
+        }
+
+        var access = await currentUser.RequireAccessAsync(ct);
+        var lead = await db.Leads.AsNoTracking().FirstOrDefaultAsync(l => l.Id == id, ct);
+        if (lead is null || !access.CanSee(lead))
+        {
+            return ApiResults.NotFound("Lead");
+        }
+
+        var emails = await db.Emails.AsNoTracking().Where(e => e.LeadId == id).OrderByDescending(e => e.SentAt).ThenByDescending(e => e.Id)
+            .Skip(paging.Start).Take(paging.Limit + 1).ToListAsync(ct);
+        return paging.Page(emails.Select(e => PipedriveMailMessage.From(e, lead.OwnerId, withBody: includeBody == 1)).ToList());
     }
 
     private static async Task<IResult> AddMailMessage(int id, HttpRequest request, CurrentUser currentUser, EmailCommands commands, CancellationToken ct)

@@ -33,7 +33,26 @@ public static class EmailFrame
         + storedHtml
         + "</body></html>";
 
-    public static void MapEmailFrame(this IEndpointRouteBuilder app) =>
+    public static void MapEmailFrame(this IEndpointRouteBuilder app)
+    {
+        // An attachment is as visible as its email; always a download, never rendered by the browser.
+        app.MapGet("/emails/attachments/{id:int}", async (int id, HttpContext context, CrmDbContext db, CurrentUser currentUser, CancellationToken ct) =>
+        {
+            var access = await currentUser.RequireAccessAsync(ct);
+            var visible = db.Emails.VisibleTo(db, access).Select(e => e.Id);
+            var attachment = await db.EmailAttachments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id && visible.Contains(a.EmailId), ct);
+            if (attachment is null)
+            {
+                return Results.NotFound();
+            }
+
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            return Results.File(attachment.Content, "application/octet-stream", attachment.FileName);
+        }).RequireAuthorization().ExcludeFromDescription();
+        MapFrame(app);
+    }
+
+    private static void MapFrame(IEndpointRouteBuilder app) =>
         app.MapGet("/emails/{id:int}/frame", async (int id, HttpContext context, CrmDbContext db, CurrentUser currentUser, CancellationToken ct) =>
         {
             var access = await currentUser.RequireAccessAsync(ct);

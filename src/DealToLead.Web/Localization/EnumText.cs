@@ -44,6 +44,9 @@ public static class EnumText
         _ => text["Lunch"],
     };
 
+    public static string Of(this IStringLocalizer<SharedText> text, EmailLinkKind linkedVia) =>
+        linkedVia == EmailLinkKind.Bcc ? text["Bcc"] : text["Email sync"];
+
     public static string Of(this IStringLocalizer<SharedText> text, LeadSource source) => source switch
     {
         LeadSource.ManuallyCreated => text["Manually created"],

@@ -22,6 +22,7 @@ public sealed partial class SwedishResourceTests
         ["Contacts"] = "ContactsText",
         ["Conversions"] = "ConversionsText",
         ["Settings"] = "SettingsText",
+        ["Emails"] = "EmailsText",
     };
 
     [Fact]

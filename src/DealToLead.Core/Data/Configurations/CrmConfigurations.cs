@@ -12,6 +12,7 @@ internal sealed class CompanySettingsConfiguration : IEntityTypeConfiguration<Co
     {
         builder.Property(s => s.Id).ValueGeneratedNever();
         builder.Property(s => s.CompanyName).HasMaxLength(200);
+        builder.Property(s => s.MailSecret).HasMaxLength(100).HasDefaultValueSql("replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')");
     }
 }
 
@@ -134,6 +135,10 @@ internal sealed class EmailMessageConfiguration : IEntityTypeConfiguration<Email
         builder.HasOne<Leads.Lead>().WithMany().HasForeignKey(e => e.LeadId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(e => e.DealId);
         builder.HasIndex(e => e.LeadId);
+        builder.Property(e => e.ThreadKey).HasMaxLength(1000);
+        builder.HasIndex(e => e.ReceivedMessageId);
+        builder.HasOne<Mail.ReceivedMessage>().WithMany().HasForeignKey(e => e.ReceivedMessageId).OnDelete(DeleteBehavior.SetNull);
+        builder.HasMany(e => e.Attachments).WithOne().HasForeignKey(a => a.EmailId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

@@ -45,6 +45,13 @@ namespace DealToLead.Infrastructure.Database.Migrations
                         .HasColumnType("character varying(40)")
                         .HasColumnName("default_visibility");
 
+                    b.Property<string>("MailSecret")
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("mail_secret")
+                        .HasDefaultValueSql("replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '')");
+
                     b.HasKey("Id")
                         .HasName("pk_company_settings");
 
@@ -615,6 +622,10 @@ namespace DealToLead.Infrastructure.Database.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("moved_from_deal_id");
 
+                    b.Property<long?>("ReceivedMessageId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("received_message_id");
+
                     b.Property<DateTimeOffset>("SentAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("sent_at");
@@ -629,6 +640,11 @@ namespace DealToLead.Infrastructure.Database.Migrations
                         .HasColumnType("text")
                         .HasColumnName("text_body");
 
+                    b.Property<string>("ThreadKey")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("thread_key");
+
                     b.PrimitiveCollection<List<string>>("To")
                         .IsRequired()
                         .HasColumnType("text[]")
@@ -642,6 +658,9 @@ namespace DealToLead.Infrastructure.Database.Migrations
 
                     b.HasIndex("LeadId")
                         .HasDatabaseName("ix_emails_lead_id");
+
+                    b.HasIndex("ReceivedMessageId")
+                        .HasDatabaseName("ix_emails_received_message_id");
 
                     b.ToTable("emails", null, t =>
                         {
@@ -1233,6 +1252,239 @@ namespace DealToLead.Infrastructure.Database.Migrations
                         .HasDatabaseName("ix_lead_log_lead_id_at");
 
                     b.ToTable("lead_log", (string)null);
+                });
+
+            modelBuilder.Entity("DealToLead.Core.Mail.EmailAttachment", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("content");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("content_type");
+
+                    b.Property<int>("EmailId")
+                        .HasColumnType("integer")
+                        .HasColumnName("email_id");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("file_name");
+
+                    b.Property<int>("Size")
+                        .HasColumnType("integer")
+                        .HasColumnName("size");
+
+                    b.HasKey("Id")
+                        .HasName("pk_email_attachments");
+
+                    b.HasIndex("EmailId")
+                        .HasDatabaseName("ix_email_attachments_email_id");
+
+                    b.ToTable("email_attachments", (string)null);
+                });
+
+            modelBuilder.Entity("DealToLead.Core.Mail.MailFolderState", b =>
+                {
+                    b.Property<string>("MailboxKey")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("mailbox_key");
+
+                    b.Property<string>("Folder")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("folder");
+
+                    b.Property<long>("LastUid")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_uid");
+
+                    b.Property<long>("UidValidity")
+                        .HasColumnType("bigint")
+                        .HasColumnName("uid_validity");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("MailboxKey", "Folder")
+                        .HasName("pk_mail_folder_states");
+
+                    b.ToTable("mail_folder_states", (string)null);
+                });
+
+            modelBuilder.Entity("DealToLead.Core.Mail.MailboxConnection", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTimeOffset>("ConnectedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("connected_at");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("host");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTimeOffset?>("LastErrorAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_error_at");
+
+                    b.Property<DateTimeOffset?>("LastSyncAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_sync_at");
+
+                    b.Property<int>("MessagesLinked")
+                        .HasColumnType("integer")
+                        .HasColumnName("messages_linked");
+
+                    b.Property<int>("MessagesRead")
+                        .HasColumnType("integer")
+                        .HasColumnName("messages_read");
+
+                    b.Property<int>("Port")
+                        .HasColumnType("integer")
+                        .HasColumnName("port");
+
+                    b.Property<string>("ProtectedPassword")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("protected_password");
+
+                    b.Property<string>("Security")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("security");
+
+                    b.Property<DateOnly>("StartDate")
+                        .HasColumnType("date")
+                        .HasColumnName("start_date");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("integer")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("UserName")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)")
+                        .HasColumnName("user_name");
+
+                    b.HasKey("Id")
+                        .HasName("pk_mailbox_connections");
+
+                    b.HasIndex("UserId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_mailbox_connections_user_id");
+
+                    b.ToTable("mailbox_connections", (string)null);
+                });
+
+            modelBuilder.Entity("DealToLead.Core.Mail.ReceivedMessage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Folder")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("folder");
+
+                    b.Property<string>("From")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("from");
+
+                    b.Property<string>("MailboxKey")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("mailbox_key");
+
+                    b.Property<string>("MessageId")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("message_id");
+
+                    b.Property<byte[]>("Raw")
+                        .HasColumnType("bytea")
+                        .HasColumnName("raw");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("reason");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("subject");
+
+                    b.Property<long>("Uid")
+                        .HasColumnType("bigint")
+                        .HasColumnName("uid");
+
+                    b.Property<long>("UidValidity")
+                        .HasColumnType("bigint")
+                        .HasColumnName("uid_validity");
+
+                    b.HasKey("Id")
+                        .HasName("pk_received_messages");
+
+                    b.HasIndex("MailboxKey", "MessageId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_received_messages_mailbox_key_message_id")
+                        .HasFilter("message_id IS NOT NULL");
+
+                    b.HasIndex("Status", "ReceivedAt")
+                        .HasDatabaseName("ix_received_messages_status_received_at");
+
+                    b.HasIndex("MailboxKey", "Folder", "UidValidity", "Uid")
+                        .IsUnique()
+                        .HasDatabaseName("ix_received_messages_mailbox_key_folder_uid_validity_uid");
+
+                    b.ToTable("received_messages", (string)null);
                 });
 
             modelBuilder.Entity("DealToLead.Core.Notifications.OutboxEmail", b =>
@@ -2076,6 +2328,12 @@ namespace DealToLead.Infrastructure.Database.Migrations
                         .HasForeignKey("LeadId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .HasConstraintName("fk_emails_leads_lead_id");
+
+                    b.HasOne("DealToLead.Core.Mail.ReceivedMessage", null)
+                        .WithMany()
+                        .HasForeignKey("ReceivedMessageId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_emails_received_messages_received_message_id");
                 });
 
             modelBuilder.Entity("DealToLead.Core.Crm.Invoice", b =>
@@ -2218,6 +2476,26 @@ namespace DealToLead.Infrastructure.Database.Migrations
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("DealToLead.Core.Mail.EmailAttachment", b =>
+                {
+                    b.HasOne("DealToLead.Core.Crm.EmailMessage", null)
+                        .WithMany("Attachments")
+                        .HasForeignKey("EmailId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_email_attachments_emails_email_id");
+                });
+
+            modelBuilder.Entity("DealToLead.Core.Mail.MailboxConnection", b =>
+                {
+                    b.HasOne("DealToLead.Core.Users.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_mailbox_connections_users_user_id");
+                });
+
             modelBuilder.Entity("DealToLead.Core.Users.AppUser", b =>
                 {
                     b.HasOne("DealToLead.Core.Users.PermissionSet", "PermissionSet")
@@ -2356,6 +2634,11 @@ namespace DealToLead.Infrastructure.Database.Migrations
             modelBuilder.Entity("DealToLead.Core.Conversions.BulkConversionJob", b =>
                 {
                     b.Navigation("Items");
+                });
+
+            modelBuilder.Entity("DealToLead.Core.Crm.EmailMessage", b =>
+                {
+                    b.Navigation("Attachments");
                 });
 
             modelBuilder.Entity("DealToLead.Core.Crm.Pipeline", b =>

@@ -3,6 +3,7 @@ using DealToLead.Core.Conversions;
 using DealToLead.Core.Crm;
 using DealToLead.Core.CustomFields;
 using DealToLead.Core.Data;
+using DealToLead.Core.Leads;
 using DealToLead.Core.Users;
 using DealToLead.Web.Auth;
 using DealToLead.Web.Pages.Crm;
@@ -10,10 +11,11 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
 
 namespace DealToLead.Web.Pages.Deals;
 
-public class DetailModel(CrmDbContext db, CurrentUser currentUser, DealCommands commands, ActivityCommands activities, NoteCommands notes, EmailCommands emails, TimeProvider clock, IStringLocalizer<DealsText> text) : PageModel
+public class DetailModel(CrmDbContext db, CurrentUser currentUser, DealCommands commands, ActivityCommands activities, NoteCommands notes, EmailCommands emails, IOptions<SmartBccOptions> bcc, TimeProvider clock, IStringLocalizer<DealsText> text) : PageModel
 {
     public UserAccess Access { get; private set; } = null!;
     public Deal Deal { get; private set; } = null!;
@@ -24,6 +26,8 @@ public class DetailModel(CrmDbContext db, CurrentUser currentUser, DealCommands 
     public List<Activity> Activities { get; private set; } = [];
     public List<Note> Notes { get; private set; } = [];
     public List<EmailMessage> Emails { get; private set; } = [];
+    public Core.Mail.EmailThreadList EmailThreads { get; private set; } = null!;
+    public string BccAddress { get; private set; } = string.Empty;
     public List<Invoice> Invoices { get; private set; } = [];
     public List<DealHistoryEntry> History { get; private set; } = [];
     public string? DeletedByName { get; private set; }
@@ -52,6 +56,8 @@ public class DetailModel(CrmDbContext db, CurrentUser currentUser, DealCommands 
         Activities = await db.Activities.AsNoTracking().Include(a => a.Owner).Where(a => a.DealId == id).OrderBy(a => a.DueDate).ThenBy(a => a.DueTime).ToListAsync();
         Notes = await db.Notes.AsNoTracking().Include(n => n.Author).Where(n => n.DealId == id).OrderByDescending(n => n.CreatedAt).ToListAsync();
         Emails = await db.Emails.AsNoTracking().Where(e => e.DealId == id).OrderByDescending(e => e.SentAt).ToListAsync();
+        EmailThreads = await Core.Mail.EmailThreads.LoadAsync(db, ItemParent.Deal(id), HttpContext.RequestAborted);
+        BccAddress = bcc.Value.DealAddress(id, await CompanySettings.MailSecretAsync(db, HttpContext.RequestAborted));
         Invoices = await db.Invoices.AsNoTracking().Where(i => i.DealId == id).OrderByDescending(i => i.IssuedOn).ToListAsync();
         History = await db.DealHistory.AsNoTracking().Include(h => h.User).Where(h => h.DealId == id).OrderByDescending(h => h.At).ThenByDescending(h => h.Id).ToListAsync();
         if (deal.DeletedById is { } deletedBy)

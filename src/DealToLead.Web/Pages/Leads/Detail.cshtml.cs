@@ -8,19 +8,20 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
 
 namespace DealToLead.Web.Pages.Leads;
 
 /// <summary>The lead page, and the handlers behind every form of the lead detail (also when shown in the inbox panel).</summary>
 public class DetailModel(
     CrmDbContext db, CurrentUser currentUser, TimeProvider clock, DealConversionService conversions, LeadCommands leads, ActivityCommands activities, NoteCommands notes,
-    IStringLocalizer<LeadsText> text) : PageModel
+    IOptions<SmartBccOptions> bcc, IStringLocalizer<LeadsText> text) : PageModel
 {
     public LeadDetailView? View { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
-        View = await LeadDetailView.LoadAsync(db, await currentUser.RequireAccessAsync(cancellationToken), id, clock, cancellationToken);
+        View = await LeadDetailView.LoadAsync(db, await currentUser.RequireAccessAsync(cancellationToken), id, clock, bcc.Value, cancellationToken);
         if (View is null)
         {
             return NotFound();

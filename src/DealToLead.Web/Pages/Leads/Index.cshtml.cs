@@ -6,11 +6,12 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Options;
 
 namespace DealToLead.Web.Pages.Leads;
 
 /// <summary>The Leads Inbox (and its archived view): filtered, sorted, paged list beside the selected lead's detail.</summary>
-public class IndexModel(CrmDbContext db, CurrentUser currentUser, TimeProvider clock, LeadCommands leads, IStringLocalizer<LeadsText> text) : PageModel
+public class IndexModel(CrmDbContext db, CurrentUser currentUser, TimeProvider clock, LeadCommands leads, IOptions<SmartBccOptions> bcc, IStringLocalizer<LeadsText> text) : PageModel
 {
     public const int PageSize = 50;
 
@@ -71,7 +72,7 @@ public class IndexModel(CrmDbContext db, CurrentUser currentUser, TimeProvider c
         if (Selected is { } selected)
         {
             // Loaded before the list, because opening the lead marks it seen and the list should show that.
-            Detail = await LeadDetailView.LoadAsync(db, access, selected, clock, cancellationToken);
+            Detail = await LeadDetailView.LoadAsync(db, access, selected, clock, bcc.Value, cancellationToken);
             if (Detail is not null)
             {
                 Detail.ReturnUrl = Request.Path + Request.QueryString;

@@ -34,6 +34,8 @@ public sealed class LeadDetailView
     public required IReadOnlyList<Activity> UpcomingActivities { get; init; }
     public required IReadOnlyList<(Note Note, string? Author)> Notes { get; init; }
     public required IReadOnlyList<EmailMessage> Emails { get; init; }
+    public required Core.Mail.EmailThreadList EmailThreads { get; init; }
+    public required string BccAddress { get; init; }
     public required IReadOnlyList<LogLine> Log { get; init; }
     public required IReadOnlyList<Core.Crm.Pipeline> Pipelines { get; init; }
     public required bool CanEdit { get; init; }
@@ -49,7 +51,7 @@ public sealed class LeadDetailView
 
     public IEnumerable<LeadLabel> AppliedLabels => AllLabels.Where(l => Lead.LabelIds.Contains(l.Id));
 
-    public static async Task<LeadDetailView?> LoadAsync(CrmDbContext db, UserAccess user, Guid id, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<LeadDetailView?> LoadAsync(CrmDbContext db, UserAccess user, Guid id, TimeProvider clock, Core.Leads.SmartBccOptions bcc, CancellationToken cancellationToken)
     {
         var lead = await db.Leads.AsNoTracking().VisibleTo(user)
             .Include(l => l.Owner).Include(l => l.Person).ThenInclude(p => p!.Organization).Include(l => l.Organization)
@@ -92,6 +94,8 @@ public sealed class LeadDetailView
                 .Select(n => new { Note = n, Author = n.Author!.DisplayName }).ToListAsync(cancellationToken))
                 .Select(n => (n.Note, (string?)n.Author)).ToList(),
             Emails = await db.Emails.AsNoTracking().Where(e => e.LeadId == id).OrderByDescending(e => e.SentAt).ToListAsync(cancellationToken),
+            EmailThreads = await Core.Mail.EmailThreads.LoadAsync(db, ItemParent.Lead(id), cancellationToken),
+            BccAddress = bcc.LeadAddress(id),
             Log = await db.LeadLog.AsNoTracking().Where(e => e.LeadId == id).OrderByDescending(e => e.At)
                 .Select(e => new LogLine(e.Kind, e.At, e.User!.DisplayName, e.DealId)).ToListAsync(cancellationToken),
             Pipelines = canConvert
