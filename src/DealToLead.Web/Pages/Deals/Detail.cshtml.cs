@@ -2,6 +2,7 @@ using DealToLead.Core.Common;
 using DealToLead.Core.Crm;
 using DealToLead.Core.CustomFields;
 using DealToLead.Core.Data;
+using DealToLead.Core.Files;
 using DealToLead.Core.Users;
 using DealToLead.Web.Auth;
 using DealToLead.Web.Pages.Crm;
@@ -11,7 +12,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.Web.Pages.Deals;
 
-public class DetailModel(CrmDbContext db, CurrentUser currentUser, DealCommands commands, ActivityCommands activities, NoteCommands notes, EmailCommands emails, TimeProvider clock) : PageModel
+public class DetailModel(CrmDbContext db, CurrentUser currentUser, DealCommands commands, ActivityCommands activities, NoteCommands notes, EmailCommands emails, FileCommands files, TimeProvider clock) : PageModel
 {
     public UserAccess Access { get; private set; } = null!;
     public Deal Deal { get; private set; } = null!;
@@ -22,6 +23,7 @@ public class DetailModel(CrmDbContext db, CurrentUser currentUser, DealCommands 
     public List<Activity> Activities { get; private set; } = [];
     public List<Note> Notes { get; private set; } = [];
     public List<EmailMessage> Emails { get; private set; } = [];
+    public List<AttachedFile> Files { get; private set; } = [];
     public List<Invoice> Invoices { get; private set; } = [];
     public List<DealHistoryEntry> History { get; private set; } = [];
     public string? DeletedByName { get; private set; }
@@ -46,6 +48,7 @@ public class DetailModel(CrmDbContext db, CurrentUser currentUser, DealCommands 
         Activities = await db.Activities.AsNoTracking().Include(a => a.Owner).Where(a => a.DealId == id).OrderBy(a => a.DueDate).ThenBy(a => a.DueTime).ToListAsync();
         Notes = await db.Notes.AsNoTracking().Include(n => n.Author).Where(n => n.DealId == id).OrderByDescending(n => n.CreatedAt).ToListAsync();
         Emails = await db.Emails.AsNoTracking().Where(e => e.DealId == id).OrderByDescending(e => e.SentAt).ToListAsync();
+        Files = await db.Files.AsNoTracking().Include(f => f.UploadedBy).Where(f => f.DealId == id).OrderByDescending(f => f.CreatedAt).ThenByDescending(f => f.Id).ToListAsync();
         Invoices = await db.Invoices.AsNoTracking().Where(i => i.DealId == id).OrderByDescending(i => i.IssuedOn).ToListAsync();
         History = await db.DealHistory.AsNoTracking().Include(h => h.User).Where(h => h.DealId == id).OrderByDescending(h => h.At).ThenByDescending(h => h.Id).ToListAsync();
         if (deal.DeletedById is { } deletedBy)
@@ -111,6 +114,22 @@ public class DetailModel(CrmDbContext db, CurrentUser currentUser, DealCommands 
         return (await emails.AttachEmlAsync(await currentUser.RequireAccessAsync(), ItemParent.Deal(id), stream))
             .ToPage(this, "Email attached.", () => RedirectToPage(new { id }));
     }
+
+    public async Task<IActionResult> OnPostUploadFileAsync(int id, IFormFile? file)
+    {
+        if (file is null)
+        {
+            TempData["FlashError"] = "Choose a file to upload.";
+            return RedirectToPage(new { id });
+        }
+
+        await using var stream = file.OpenReadStream();
+        return (await files.AttachAsync(await currentUser.RequireAccessAsync(), ItemParent.Deal(id), file.FileName, stream))
+            .ToPage(this, "File attached.", () => RedirectToPage(new { id }));
+    }
+
+    public async Task<IActionResult> OnPostDeleteFileAsync(int id, int fileId) =>
+        (await files.DeleteAsync(await currentUser.RequireAccessAsync(), fileId)).ToPage(this, "File deleted.", () => RedirectToPage(new { id }));
 
     private IActionResult Outcome(CommandResult<Deal> result, string success, int id) => result.ToPage(this, success, () => RedirectToPage(new { id }));
 }

@@ -2,6 +2,7 @@ using DealToLead.Core.Conversions;
 using DealToLead.Core.Crm;
 using DealToLead.Core.CustomFields;
 using DealToLead.Core.Data;
+using DealToLead.Core.Files;
 using DealToLead.Core.Leads;
 using DealToLead.Core.Users;
 using DealToLead.Web.Pages.Crm;
@@ -25,6 +26,7 @@ public sealed class LeadDetailView
     public required IReadOnlyList<Activity> UpcomingActivities { get; init; }
     public required IReadOnlyList<(Note Note, string? Author)> Notes { get; init; }
     public required IReadOnlyList<EmailMessage> Emails { get; init; }
+    public required IReadOnlyList<AttachedFile> Files { get; init; }
     public required IReadOnlyList<LogLine> Log { get; init; }
     public required IReadOnlyList<Core.Crm.Pipeline> Pipelines { get; init; }
     public required bool CanEdit { get; init; }
@@ -69,6 +71,8 @@ public sealed class LeadDetailView
                 .Select(n => new { Note = n, Author = n.Author!.DisplayName }).ToListAsync(cancellationToken))
                 .Select(n => (n.Note, (string?)n.Author)).ToList(),
             Emails = await db.Emails.AsNoTracking().Where(e => e.LeadId == id).OrderByDescending(e => e.SentAt).ToListAsync(cancellationToken),
+            Files = await db.Files.AsNoTracking().Include(f => f.UploadedBy).Where(f => f.LeadId == id)
+                .OrderByDescending(f => f.CreatedAt).ThenByDescending(f => f.Id).ToListAsync(cancellationToken),
             Log = await db.LeadLog.AsNoTracking().Where(e => e.LeadId == id).OrderByDescending(e => e.At)
                 .Select(e => new LogLine(e.Kind, e.At, e.User!.DisplayName, e.DealId)).ToListAsync(cancellationToken),
             Pipelines = canConvert
