@@ -137,7 +137,7 @@ public partial class FileTests(DealToLeadApp app) : ConversionTestBase(app)
         var deal = await CreateDealAsync(DemoUsers.Rep);
         var api = App.ApiClient(DemoUsers.Rep);
 
-        var empty = await api.PostAsync("/api/v1/files", Upload([], "empty.txt", fields: ("deal_id", "1")));
+        var empty = await api.PostAsync("/api/v1/files", Upload([], "empty.txt", fields: ("deal_id", deal.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))));
         var noParent = await api.PostAsync("/api/v1/files", Upload(PdfBytes, "a.pdf"));
         var both = await api.PostAsync("/api/v1/files", Upload(PdfBytes, "a.pdf", fields: [("deal_id", deal.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("lead_id", Guid.NewGuid().ToString())]));
         var person = await api.PostAsync("/api/v1/files", Upload(PdfBytes, "a.pdf", fields: ("person_id", "1")));
