@@ -50,6 +50,8 @@ public static class DependencyInjection
         services.AddScoped<Core.Crm.ActivityCommands>();
         services.AddScoped<Core.Crm.NoteCommands>();
         services.AddScoped<Core.Crm.EmailCommands>();
+        services.AddOptions<Core.Files.FileStorageOptions>().BindConfiguration(Core.Files.FileStorageOptions.Section);
+        services.AddScoped<Core.Files.FileCommands>();
         services.AddScoped<Core.Crm.ContactCommands>();
         services.AddScoped<Core.Crm.PipelineAdministration>();
         services.AddHostedService<Background.DeletedDealPurger>();

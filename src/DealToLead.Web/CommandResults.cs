@@ -19,6 +19,7 @@ public static class CommandResults
         CommandStatus.NotFound => StatusCodes.Status404NotFound,
         CommandStatus.Forbidden => StatusCodes.Status403Forbidden,
         CommandStatus.Conflict => StatusCodes.Status409Conflict,
+        CommandStatus.TooLarge => StatusCodes.Status413PayloadTooLarge,
         _ => StatusCodes.Status400BadRequest,
     }, error.Message);
 

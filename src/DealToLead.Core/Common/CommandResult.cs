@@ -7,6 +7,7 @@ public enum CommandStatus
     Forbidden,
     Invalid,
     Conflict,
+    TooLarge,
 }
 
 /// <summary>Why a command did not happen, in words a user can act on.</summary>
@@ -19,6 +20,8 @@ public sealed record CommandError(CommandStatus Status, string Message)
     public static CommandError Invalid(string message) => new(CommandStatus.Invalid, message);
 
     public static CommandError Conflict(string message) => new(CommandStatus.Conflict, message);
+
+    public static CommandError TooLarge(string message) => new(CommandStatus.TooLarge, message);
 }
 
 /// <summary>

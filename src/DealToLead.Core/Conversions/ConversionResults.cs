@@ -9,6 +9,7 @@ public sealed record ConversionPreview(
     int UpcomingActivities,
     int Notes,
     int Emails,
+    int Files,
     int DoneActivities,
     int Invoices,
     int HistoryEntries,

@@ -32,6 +32,7 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock, W
             Done = db.Activities.Count(a => a.DealId == d.Id && a.Done),
             Notes = db.Notes.Count(n => n.DealId == d.Id),
             Emails = db.Emails.Count(e => e.DealId == d.Id),
+            Files = db.Files.Count(f => f.DealId == d.Id),
             Invoices = db.Invoices.Count(i => i.DealId == d.Id),
             History = db.DealHistory.Count(h => h.DealId == d.Id),
         }).FirstAsync(cancellationToken);
@@ -39,7 +40,7 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock, W
         var rejection = ConversionRules.DealToLead(actor, deal, convertedBefore);
         return new ConversionPreview(
             deal.Id, deal.Title, rejection?.Reason, rejection?.Kind,
-            counts.Upcoming, counts.Notes, counts.Emails, counts.Done, counts.Invoices, counts.History,
+            counts.Upcoming, counts.Notes, counts.Emails, counts.Files, counts.Done, counts.Invoices, counts.History,
             FormulaFieldsWithValues(deal, await DealCustomFieldsAsync(cancellationToken)));
     }
 
@@ -165,7 +166,7 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock, W
     /// <summary>
     /// Converts the claimed deals in one statement, so atomically: soft-deletes each deal that is still live and not
     /// won, creates its lead from the deal as it is at that instant, logs both sides, records the conversion and moves
-    /// the deal's upcoming activities, notes and emails to its lead. Returns the ids of the deals it converted.
+    /// the deal's upcoming activities, notes, emails and files to its lead. Returns the ids of the deals it converted.
     /// </summary>
     /// <remarks>
     /// One statement instead of change tracking plus a statement per kind: for a bulk chunk of 100 rich deals EF's
@@ -240,7 +241,10 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock, W
             FROM claimed AS c WHERE n.deal_id = c.id),
         moved_emails AS (
             UPDATE emails AS e SET lead_id = c.lead_id, moved_from_deal_id = e.deal_id, deal_id = NULL
-            FROM claimed AS c WHERE e.deal_id = c.id)
+            FROM claimed AS c WHERE e.deal_id = c.id),
+        moved_files AS (
+            UPDATE files AS f SET lead_id = c.lead_id, moved_from_deal_id = f.deal_id, deal_id = NULL
+            FROM claimed AS c WHERE f.deal_id = c.id)
         SELECT id AS "Value" FROM claimed
         """;
 

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 namespace DealToLead.Core.Crm;
 
 /// <summary>
-/// Moving a deal's or lead's activities, notes and emails to the other side, as three set-based statements. Undo and
+/// Moving a deal's or lead's activities, notes, emails and files to the other side, as four set-based statements. Undo and
 /// Convert to deal use it; the deal-to-lead conversion does the same inside its one SQL statement (ADR 0005).
 /// </summary>
 public static class ItemMoves
@@ -19,12 +19,15 @@ public static class ItemMoves
             .ExecuteUpdateAsync(s => s.SetProperty(n => n.DealId, dealId).SetProperty(n => n.LeadId, leadId).SetProperty(n => n.MovedFromDealId, (int?)null), cancellationToken);
         await On(db.Emails, from, onlyMovedFromDeal)
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.DealId, dealId).SetProperty(e => e.LeadId, leadId).SetProperty(e => e.MovedFromDealId, (int?)null), cancellationToken);
+        await On(db.Files, from, onlyMovedFromDeal)
+            .ExecuteUpdateAsync(s => s.SetProperty(f => f.DealId, dealId).SetProperty(f => f.LeadId, leadId).SetProperty(f => f.MovedFromDealId, (int?)null), cancellationToken);
     }
 
     public static async Task<bool> HoldsAnyAsync(CrmDbContext db, ItemParent parent, CancellationToken cancellationToken) =>
         await On(db.Activities, parent, null).AnyAsync(cancellationToken)
         || await On(db.Notes, parent, null).AnyAsync(cancellationToken)
-        || await On(db.Emails, parent, null).AnyAsync(cancellationToken);
+        || await On(db.Emails, parent, null).AnyAsync(cancellationToken)
+        || await On(db.Files, parent, null).AnyAsync(cancellationToken);
 
     /// <summary>The items that belong to <paramref name="parent"/>.</summary>
     public static IQueryable<T> On<T>(IQueryable<T> items, ItemParent parent, int? onlyMovedFromDeal = null)

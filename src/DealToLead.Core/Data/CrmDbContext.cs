@@ -2,6 +2,7 @@ using DealToLead.Core.Common;
 using DealToLead.Core.Conversions;
 using DealToLead.Core.Crm;
 using DealToLead.Core.CustomFields;
+using DealToLead.Core.Files;
 using DealToLead.Core.Leads;
 using DealToLead.Core.Notifications;
 using DealToLead.Core.Users;
@@ -29,6 +30,8 @@ public class CrmDbContext(DbContextOptions<CrmDbContext> options)
     public DbSet<Activity> Activities => Set<Activity>();
     public DbSet<Note> Notes => Set<Note>();
     public DbSet<EmailMessage> Emails => Set<EmailMessage>();
+    public DbSet<AttachedFile> Files => Set<AttachedFile>();
+    public DbSet<AttachedFileContent> FileContents => Set<AttachedFileContent>();
     public DbSet<Invoice> Invoices => Set<Invoice>();
     public DbSet<DealHistoryEntry> DealHistory => Set<DealHistoryEntry>();
     public DbSet<CustomFieldDefinition> CustomFields => Set<CustomFieldDefinition>();

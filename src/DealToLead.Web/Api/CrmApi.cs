@@ -8,6 +8,7 @@ public static class CrmApi
         api.MapDealsApi();
         api.MapContactsApi();
         api.MapActivitiesAndNotesApi();
+        api.MapFilesApi();
         api.MapPipelinesApi();
         return api;
     }

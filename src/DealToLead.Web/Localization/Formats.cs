@@ -32,8 +32,4 @@ public static class Formats
     public static string DateTime(DateTimeOffset? at) => at is { } value ? DateTime(value) : string.Empty;
 
     public static string Percent(int? percent) => percent is { } p ? $"{Number(p)}{NoBreakSpace}%" : string.Empty;
-
-    public static string FileSize(long bytes) => bytes < 1024 * 1024
-        ? $"{Number(Math.Max(1, bytes / 1024))}{NoBreakSpace}KB"
-        : $"{Number(Math.Round(bytes / (1024m * 1024m), 1))}{NoBreakSpace}MB";
 }

@@ -75,6 +75,10 @@ function problemsOf(value, type, where, depth) {
         return type.types.flatMap((member) => problemsOf(value, member, where, depth + 1));
     }
     const wrongKind = (expected) => [`${where}: ${JSON.stringify(value)?.slice(0, 80)} is not ${expected}`];
+    // A file parameter is typed as the DOM's File; Node's Blob and File (which lacks webkitRelativePath) are what the
+    // SDK's FormData takes in Node.
+    if (['File', 'Blob'].includes(type.getSymbol()?.getName()) && value instanceof Blob) return [];
+    if (type.getCallSignatures().length > 0 && !(flags & ts.TypeFlags.Union)) return typeof value === 'function' ? [] : wrongKind(describe(type));
     if (flags & ts.TypeFlags.Null) return value === null ? [] : wrongKind('null');
     if (flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Void)) return value === undefined ? [] : wrongKind('undefined');
     if (flags & ts.TypeFlags.StringLiteral) return value === type.value ? [] : wrongKind(JSON.stringify(type.value));

@@ -10,19 +10,21 @@ public static class ConsistencyChecker
 {
     private static readonly (string Name, string Sql)[] Invariants =
     [
-        ("activity, note or email owned by both a deal and a lead",
+        ("activity, note, email or file owned by both a deal and a lead",
             """
             SELECT (SELECT count(*) FROM activities WHERE deal_id IS NOT NULL AND lead_id IS NOT NULL)
                  + (SELECT count(*) FROM notes WHERE deal_id IS NOT NULL AND lead_id IS NOT NULL)
                  + (SELECT count(*) FROM emails WHERE deal_id IS NOT NULL AND lead_id IS NOT NULL)
+                 + (SELECT count(*) FROM files WHERE deal_id IS NOT NULL AND lead_id IS NOT NULL)
             """),
         ("moved item that is not on a lead",
             """
             SELECT (SELECT count(*) FROM activities WHERE moved_from_deal_id IS NOT NULL AND lead_id IS NULL)
                  + (SELECT count(*) FROM notes WHERE moved_from_deal_id IS NOT NULL AND lead_id IS NULL)
                  + (SELECT count(*) FROM emails WHERE moved_from_deal_id IS NOT NULL AND lead_id IS NULL)
+                 + (SELECT count(*) FROM files WHERE moved_from_deal_id IS NOT NULL AND lead_id IS NULL)
             """),
-        ("upcoming activity, note or email left on a converted deal",
+        ("upcoming activity, note, email or file left on a converted deal",
             """
             WITH converted AS (
                 SELECT c.deal_id FROM conversions c JOIN deals d ON d.id = c.deal_id
@@ -30,6 +32,7 @@ public static class ConsistencyChecker
             SELECT (SELECT count(*) FROM activities a JOIN converted USING (deal_id) WHERE NOT a.done)
                  + (SELECT count(*) FROM notes n JOIN converted USING (deal_id))
                  + (SELECT count(*) FROM emails e JOIN converted USING (deal_id))
+                 + (SELECT count(*) FROM files f JOIN converted USING (deal_id))
             """),
         ("lead from source Deal without its completed conversion record",
             """
@@ -44,6 +47,11 @@ public static class ConsistencyChecker
                 SELECT c.deal_id FROM conversions c JOIN leads l ON l.id = c.lead_id
                 WHERE c.direction = 'DealToLead' AND c.status = 'Completed' AND c.undone_at IS NULL
                 GROUP BY c.deal_id, c.created_at HAVING count(*) > 1) duplicates
+            """),
+        ("file without its content, or content without its file",
+            """
+            SELECT (SELECT count(*) FROM files f WHERE NOT EXISTS (SELECT 1 FROM file_contents c WHERE c.file_id = f.id))
+                 + (SELECT count(*) FROM files f JOIN file_contents c ON c.file_id = f.id WHERE length(c.content) <> f.size)
             """),
     ];
 

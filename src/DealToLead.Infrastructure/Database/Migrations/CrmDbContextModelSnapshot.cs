@@ -1041,6 +1041,95 @@ namespace DealToLead.Infrastructure.Database.Migrations
                     b.ToTable("custom_fields", (string)null);
                 });
 
+            modelBuilder.Entity("DealToLead.Core.Files.AttachedFile", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("content_type");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int?>("DealId")
+                        .HasColumnType("integer")
+                        .HasColumnName("deal_id");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("description");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("file_name");
+
+                    b.Property<Guid?>("LeadId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("lead_id");
+
+                    b.Property<int?>("MovedFromDealId")
+                        .HasColumnType("integer")
+                        .HasColumnName("moved_from_deal_id");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("UploadedById")
+                        .HasColumnType("integer")
+                        .HasColumnName("uploaded_by_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_files");
+
+                    b.HasIndex("DealId")
+                        .HasDatabaseName("ix_files_deal_id");
+
+                    b.HasIndex("LeadId")
+                        .HasDatabaseName("ix_files_lead_id");
+
+                    b.HasIndex("UploadedById")
+                        .HasDatabaseName("ix_files_uploaded_by_id");
+
+                    b.ToTable("files", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_files_deal_or_lead", "deal_id IS NULL OR lead_id IS NULL");
+                        });
+                });
+
+            modelBuilder.Entity("DealToLead.Core.Files.AttachedFileContent", b =>
+                {
+                    b.Property<int>("FileId")
+                        .HasColumnType("integer")
+                        .HasColumnName("file_id");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("content");
+
+                    b.HasKey("FileId")
+                        .HasName("pk_file_contents");
+
+                    b.ToTable("file_contents", (string)null);
+                });
+
             modelBuilder.Entity("DealToLead.Core.Leads.Lead", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2422,6 +2511,40 @@ namespace DealToLead.Infrastructure.Database.Migrations
                         .HasConstraintName("fk_stages_pipelines_pipeline_id");
 
                     b.Navigation("Pipeline");
+                });
+
+            modelBuilder.Entity("DealToLead.Core.Files.AttachedFile", b =>
+                {
+                    b.HasOne("DealToLead.Core.Crm.Deal", null)
+                        .WithMany()
+                        .HasForeignKey("DealId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_files_deals_deal_id");
+
+                    b.HasOne("DealToLead.Core.Leads.Lead", null)
+                        .WithMany()
+                        .HasForeignKey("LeadId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_files_leads_lead_id");
+
+                    b.HasOne("DealToLead.Core.Users.AppUser", "UploadedBy")
+                        .WithMany()
+                        .HasForeignKey("UploadedById")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_files_users_uploaded_by_id");
+
+                    b.Navigation("UploadedBy");
+                });
+
+            modelBuilder.Entity("DealToLead.Core.Files.AttachedFileContent", b =>
+                {
+                    b.HasOne("DealToLead.Core.Files.AttachedFile", null)
+                        .WithOne()
+                        .HasForeignKey("DealToLead.Core.Files.AttachedFileContent", "FileId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_file_contents_files_file_id");
                 });
 
             modelBuilder.Entity("DealToLead.Core.Leads.Lead", b =>

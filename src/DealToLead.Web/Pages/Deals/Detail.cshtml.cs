@@ -3,6 +3,7 @@ using DealToLead.Core.Conversions;
 using DealToLead.Core.Crm;
 using DealToLead.Core.CustomFields;
 using DealToLead.Core.Data;
+using DealToLead.Core.Files;
 using DealToLead.Core.Leads;
 using DealToLead.Core.Users;
 using DealToLead.Web.Auth;
@@ -15,7 +16,7 @@ using Microsoft.Extensions.Options;
 
 namespace DealToLead.Web.Pages.Deals;
 
-public class DetailModel(CrmDbContext db, CurrentUser currentUser, DealCommands commands, ActivityCommands activities, NoteCommands notes, EmailCommands emails, IOptions<SmartBccOptions> bcc, TimeProvider clock, IStringLocalizer<DealsText> text) : PageModel
+public class DetailModel(CrmDbContext db, CurrentUser currentUser, DealCommands commands, ActivityCommands activities, NoteCommands notes, EmailCommands emails, FileCommands files, IOptions<SmartBccOptions> bcc, TimeProvider clock, IStringLocalizer<DealsText> text) : PageModel
 {
     public UserAccess Access { get; private set; } = null!;
     public Deal Deal { get; private set; } = null!;
@@ -28,6 +29,7 @@ public class DetailModel(CrmDbContext db, CurrentUser currentUser, DealCommands 
     public List<EmailMessage> Emails { get; private set; } = [];
     public Core.Mail.EmailThreadList EmailThreads { get; private set; } = null!;
     public string BccAddress { get; private set; } = string.Empty;
+    public List<AttachedFile> Files { get; private set; } = [];
     public List<Invoice> Invoices { get; private set; } = [];
     public List<DealHistoryEntry> History { get; private set; } = [];
     public string? DeletedByName { get; private set; }
@@ -58,6 +60,7 @@ public class DetailModel(CrmDbContext db, CurrentUser currentUser, DealCommands 
         Emails = await db.Emails.AsNoTracking().Where(e => e.DealId == id).OrderByDescending(e => e.SentAt).ToListAsync();
         EmailThreads = await Core.Mail.EmailThreads.LoadAsync(db, ItemParent.Deal(id), HttpContext.RequestAborted);
         BccAddress = bcc.Value.DealAddress(id, await CompanySettings.MailSecretAsync(db, HttpContext.RequestAborted));
+        Files = await db.Files.AsNoTracking().Include(f => f.UploadedBy).Where(f => f.DealId == id).OrderByDescending(f => f.CreatedAt).ThenByDescending(f => f.Id).ToListAsync();
         Invoices = await db.Invoices.AsNoTracking().Where(i => i.DealId == id).OrderByDescending(i => i.IssuedOn).ToListAsync();
         History = await db.DealHistory.AsNoTracking().Include(h => h.User).Where(h => h.DealId == id).OrderByDescending(h => h.At).ThenByDescending(h => h.Id).ToListAsync();
         if (deal.DeletedById is { } deletedBy)
@@ -123,6 +126,22 @@ public class DetailModel(CrmDbContext db, CurrentUser currentUser, DealCommands 
         return (await emails.AttachEmlAsync(await currentUser.RequireAccessAsync(), ItemParent.Deal(id), stream))
             .ToPage(this, text["Email attached."], () => RedirectToPage(new { id }));
     }
+
+    public async Task<IActionResult> OnPostUploadFileAsync(int id, IFormFile? file)
+    {
+        if (file is null)
+        {
+            TempData["FlashError"] = text["Choose a file to upload."].Value;
+            return RedirectToPage(new { id });
+        }
+
+        await using var stream = file.OpenReadStream();
+        return (await files.AttachAsync(await currentUser.RequireAccessAsync(), ItemParent.Deal(id), file.FileName, stream))
+            .ToPage(this, text["File attached."], () => RedirectToPage(new { id }));
+    }
+
+    public async Task<IActionResult> OnPostDeleteFileAsync(int id, int fileId) =>
+        (await files.DeleteAsync(await currentUser.RequireAccessAsync(), fileId)).ToPage(this, text["File deleted."], () => RedirectToPage(new { id }));
 
     private IActionResult Outcome(CommandResult<Deal> result, string success, int id) => result.ToPage(this, success, () => RedirectToPage(new { id }));
 }

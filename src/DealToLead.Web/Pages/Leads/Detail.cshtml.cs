@@ -2,6 +2,7 @@ using DealToLead.Core.Common;
 using DealToLead.Core.Conversions;
 using DealToLead.Core.Crm;
 using DealToLead.Core.Data;
+using DealToLead.Core.Files;
 using DealToLead.Core.Leads;
 using DealToLead.Web.Auth;
 using Microsoft.AspNetCore.Mvc;
@@ -14,7 +15,7 @@ namespace DealToLead.Web.Pages.Leads;
 
 /// <summary>The lead page, and the handlers behind every form of the lead detail (also when shown in the inbox panel).</summary>
 public class DetailModel(
-    CrmDbContext db, CurrentUser currentUser, TimeProvider clock, DealConversionService conversions, LeadCommands leads, ActivityCommands activities, NoteCommands notes,
+    CrmDbContext db, CurrentUser currentUser, TimeProvider clock, DealConversionService conversions, LeadCommands leads, ActivityCommands activities, NoteCommands notes, FileCommands files,
     IOptions<SmartBccOptions> bcc, IStringLocalizer<LeadsText> text) : PageModel
 {
     public LeadDetailView? View { get; private set; }
@@ -84,6 +85,22 @@ public class DetailModel(
     public async Task<IActionResult> OnPostDeleteAsync(Guid id, CancellationToken cancellationToken) =>
         (await leads.DeleteAsync(await currentUser.RequireAccessAsync(cancellationToken), id, cancellationToken))
             .ToPage(this, text["Lead deleted."], () => Redirect("/leads"));
+
+    public async Task<IActionResult> OnPostUploadFileAsync(Guid id, IFormFile? file, string? returnUrl, CancellationToken cancellationToken)
+    {
+        if (file is null)
+        {
+            TempData["FlashError"] = text["Choose a file to upload."].Value;
+            return Back(id, returnUrl);
+        }
+
+        await using var stream = file.OpenReadStream();
+        return (await files.AttachAsync(await currentUser.RequireAccessAsync(cancellationToken), ItemParent.Lead(id), file.FileName, stream, cancellationToken))
+            .ToPage(this, text["File attached."], () => Back(id, returnUrl));
+    }
+
+    public async Task<IActionResult> OnPostDeleteFileAsync(Guid id, int fileId, string? returnUrl, CancellationToken cancellationToken) =>
+        (await files.DeleteAsync(await currentUser.RequireAccessAsync(cancellationToken), fileId, cancellationToken)).ToPage(this, text["File deleted."], () => Back(id, returnUrl));
 
     public async Task<IActionResult> OnPostUndoAsync(Guid id, CancellationToken cancellationToken)
     {

@@ -2,6 +2,7 @@ using DealToLead.Core.Conversions;
 using DealToLead.Core.Crm;
 using DealToLead.Core.CustomFields;
 using DealToLead.Core.Data;
+using DealToLead.Core.Files;
 using DealToLead.Core.Leads;
 using DealToLead.Core.Users;
 using DealToLead.Web.Pages.Crm;
@@ -36,6 +37,7 @@ public sealed class LeadDetailView
     public required IReadOnlyList<EmailMessage> Emails { get; init; }
     public required Core.Mail.EmailThreadList EmailThreads { get; init; }
     public required string BccAddress { get; init; }
+    public required IReadOnlyList<AttachedFile> Files { get; init; }
     public required IReadOnlyList<LogLine> Log { get; init; }
     public required IReadOnlyList<Core.Crm.Pipeline> Pipelines { get; init; }
     public required bool CanEdit { get; init; }
@@ -96,6 +98,8 @@ public sealed class LeadDetailView
             Emails = await db.Emails.AsNoTracking().Where(e => e.LeadId == id).OrderByDescending(e => e.SentAt).ToListAsync(cancellationToken),
             EmailThreads = await Core.Mail.EmailThreads.LoadAsync(db, ItemParent.Lead(id), cancellationToken),
             BccAddress = bcc.LeadAddress(id),
+            Files = await db.Files.AsNoTracking().Include(f => f.UploadedBy).Where(f => f.LeadId == id)
+                .OrderByDescending(f => f.CreatedAt).ThenByDescending(f => f.Id).ToListAsync(cancellationToken),
             Log = await db.LeadLog.AsNoTracking().Where(e => e.LeadId == id).OrderByDescending(e => e.At)
                 .Select(e => new LogLine(e.Kind, e.At, e.User!.DisplayName, e.DealId)).ToListAsync(cancellationToken),
             Pipelines = canConvert
