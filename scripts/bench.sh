@@ -4,7 +4,8 @@
 # Everything it starts is stopped on exit. --quick: smaller data, shorter runs (under 3 minutes).
 # --trace: also samples the app's CPU with dotnet-trace and its runtime counters with dotnet-counters during the
 # scenarios (.data/bench-logs/app.nettrace, app.speedscope.json, counters.csv) and prints the top methods.
-# BENCH_ONLY=inbox,board,list,conversion,bulk runs only those scenarios (after the ceilings).
+# BENCH_ONLY=inbox,board,list,conversion,bulk,mail runs only those scenarios (after the ceilings). mail: issue #19's
+# figures on Debian's dovecot (initial sync of a 10,000-message mailbox, an idle poll's commands, Bcc latency).
 # Ports: BENCH_PG_PORT (55434), BENCH_APP_PORT (5090).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -113,6 +114,12 @@ if [ -n "$TRACE" ]; then
     PROFILER_PIDS=()
     log "top methods by inclusive time ($LOGS/app.nettrace; open app.speedscope.json in speedscope.app for the flame graph)"
     (cd "$ROOT" && dotnet dotnet-trace report "$LOGS/app.nettrace" topN -n 40 --inclusive) || true
+fi
+
+if [ -z "${BENCH_ONLY:-}" ] || [[ ",$BENCH_ONLY," == *,mail,* ]]; then
+    log "mail: initial sync, idle poll and Bcc latency on dovecot"
+    ensure_dovecot
+    dotnet "$BENCH_DLL" mail --connection "$CS" --out "$ROOT/bench/results/mail.json" $QUICK
 fi
 
 log "benchmark took $((SECONDS - started)) s (load average now: $(cut -d' ' -f1-3 /proc/loadavg)); app log: $LOGS/app.log"

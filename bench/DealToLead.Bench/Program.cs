@@ -5,7 +5,8 @@ using DealToLead.Bench;
 //   seed --connection <cs> [--quick]
 //   run --base-url <url> --connection <cs> --pgbench-tps <n> --app-pid <pid> --out bench/results/latest.json [--quick]
 //       [--only inbox,board,list,conversion,bulk]   (the ceilings always run: every ratio needs them)
-if (args.Length == 0 || args[0] is not ("seed" or "run"))
+//   mail --connection <cs> --out bench/results/mail.json [--quick]   (a seeded database; starts its own dovecot)
+if (args.Length == 0 || args[0] is not ("seed" or "run" or "mail"))
 {
     Console.Error.WriteLine("usage: DealToLead.Bench seed --connection <cs> [--quick]");
     Console.Error.WriteLine("       DealToLead.Bench run --base-url <url> --connection <cs> --pgbench-tps <n> --app-pid <pid> --out <file.json> [--quick]");
@@ -29,6 +30,11 @@ if (!options.TryGetValue("connection", out var connection))
 {
     Console.Error.WriteLine("--connection is required");
     return 2;
+}
+
+if (args[0] == "mail")
+{
+    return await new MailBench(connection, quick).RunAsync(options.GetValueOrDefault("out", "bench/results/mail.json"));
 }
 
 if (args[0] == "seed")

@@ -1,3 +1,4 @@
+using DealToLead.BrowserTests.Mail;
 using DealToLead.Infrastructure.Seeding;
 using DealToLead.IntegrationTests.BulkConversion;
 using DealToLead.IntegrationTests.Infrastructure;
@@ -19,11 +20,20 @@ public sealed class BrowserApp : DealToLeadApp
     public FakeSmtpServer Smtp { get; } = new();
     public string BaseUrl { get; private set; } = string.Empty;
 
+    /// <summary>The SMTP catcher whose IMAP port the app's Smart Bcc reader reads, as in <c>scripts/run.sh</c>.</summary>
+    public Smtp4devServer Catcher { get; private set; } = null!;
+
     public override async Task InitializeAsync()
     {
         UseKestrel(0);
         Smtp.Start();
         Settings["Smtp:Port"] = Smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Catcher = await Smtp4devServer.StartAsync();
+        Settings["Mail:Inbound:Host"] = "127.0.0.1";
+        Settings["Mail:Inbound:Port"] = Catcher.ImapPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Settings["Mail:Inbound:Security"] = "None";
+        Settings["Mail:Inbound:Password"] = "dealtolead";
+        Settings["Mail:Inbound:PollSeconds"] = "1";
         await base.InitializeAsync();
         StartServer();
         BaseUrl = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("[::1]", "127.0.0.1", StringComparison.Ordinal);
@@ -52,6 +62,7 @@ public sealed class BrowserApp : DealToLeadApp
         }
 
         await Smtp.StopAsync();
+        await Catcher.DisposeAsync();
         await base.DisposeAsync();
     }
 }
