@@ -39,6 +39,7 @@ public class AuthorizationSweepTests(DealToLeadApp app, ITestOutputHelper output
         ["/conversions/{id:guid}"] = (302, 404, 404),
         // The sweep's id is no email's: who may see an email's frame is StoredHtmlTests' business.
         ["/emails/{id:int}/frame"] = (302, 404, 404),
+        ["/emails/attachments/{id:int}"] = (302, 404, 404),
         ["/files/{id:int}/download"] = (302, 404, 404),
         ["/persons/{id:int}"] = (302, 200, 200),
         ["/organizations/{id:int}"] = (302, 200, 200),
