@@ -42,7 +42,8 @@ public sealed class MailBench(string connectionString, bool quick)
         var access = (await UserAccess.LoadAsync(db, owner, CancellationToken.None))!;
         // Persons with one to three open deals, as a real inbox's correspondents have (the seed's shared persons sit on hundreds).
         var addresses = await db.Persons.Where(p => p.Emails.Count > 0)
-            .Where(p => db.Deals.Count(d => d.PersonId == p.Id && d.Status == DealStatus.Open) is >= 1 and <= 3)
+            .Select(p => new { p.Id, p.Emails, OpenDeals = db.Deals.Count(d => d.PersonId == p.Id && d.Status == DealStatus.Open) })
+            .Where(p => p.OpenDeals >= 1 && p.OpenDeals <= 3)
             .OrderBy(p => p.Id).Take(500).Select(p => p.Emails).ToListAsync();
         var known = addresses.SelectMany(e => e).Distinct().ToList();
         var report = new Report();
