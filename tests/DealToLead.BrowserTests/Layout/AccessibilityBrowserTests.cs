@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DealToLead.Core.Leads;
 using DealToLead.Infrastructure.Seeding;
 using DealToLead.IntegrationTests.Infrastructure;
 using Microsoft.Playwright;
@@ -52,6 +53,17 @@ public class AccessibilityBrowserTests(BrowserApp app, ITestOutputHelper output)
     public async Task Axe_finds_no_violations_on_any_page_on_a_phone_and_a_wide_screen(string language)
     {
         var (deal, _, lead) = await PhoneAndWideScreenBrowserTests.WorldAsync(App);
+
+        // A label of every colour (their chips' contrast), one of them on the lead, so that its chips and labels picker are checked too.
+        await App.WithDbAsync(async db =>
+        {
+            var labels = Enum.GetValues<LeadLabelColor>().Select(color => new LeadLabel { Name = $"Label {color}", Color = color }).ToList();
+            db.LeadLabels.AddRange(labels);
+            await db.SaveChangesAsync();
+            var stored = await db.Leads.FindAsync(lead.Id);
+            stored!.LabelIds = [.. labels.Select(l => l.Id)];
+            await db.SaveChangesAsync();
+        });
         var routes = PhoneAndWideScreenBrowserTests.Routes(deal, lead)
             .Concat([$"/persons/{deal.PersonId}", $"/organizations/{deal.OrganizationId}", "/settings/webhooks"])
             .ToArray();
