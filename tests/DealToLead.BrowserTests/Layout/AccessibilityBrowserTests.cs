@@ -54,7 +54,7 @@ public class AccessibilityBrowserTests(BrowserApp app, ITestOutputHelper output)
     {
         var (deal, _, lead) = await PhoneAndWideScreenBrowserTests.WorldAsync(App);
 
-        // A label of every colour (their chips' contrast), one of them on the lead, so that its chips and labels picker are checked too.
+        // A label of every colour, all on the lead, so that the chips (their contrast) and the labels picker are checked too.
         await App.WithDbAsync(async db =>
         {
             var labels = Enum.GetValues<LeadLabelColor>().Select(color => new LeadLabel { Name = $"Label {color}", Color = color }).ToList();
