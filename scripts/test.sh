@@ -42,6 +42,10 @@ fi
 passed=0; failed=0; skipped=0; status=0
 results="$ROOT/.data/test-results"
 rm -rf "$results"; mkdir -p "$results"
+# axe-core (pinned in tests/DealToLead.BrowserTests/package-lock.json), injected by the browser tests into every page.
+browser="$ROOT/tests/DealToLead.BrowserTests"
+retry "npm ci (axe-core)" bash -c "cd '$browser' && npm ci --no-audit --no-fund --loglevel=error" || die "npm ci failed in $browser"
+export DEALTOLEAD_TEST_RESULTS="$results"
 for project in tests/DealToLead.UnitTests tests/DealToLead.IntegrationTests tests/DealToLead.BrowserTests; do
     name="$(basename "$project")"
     log "dotnet test $name"

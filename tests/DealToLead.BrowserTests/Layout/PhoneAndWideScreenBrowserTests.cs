@@ -14,22 +14,22 @@ public class PhoneAndWideScreenBrowserTests(BrowserApp app, ITestOutputHelper ou
     private static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
     private static readonly ViewportSize Wide = new() { Width = 1440, Height = 900 };
 
-    private async Task<(Deal Deal, Deal Won, Lead Lead)> WorldAsync()
+    internal static async Task<(Deal Deal, Deal Won, Lead Lead)> WorldAsync(BrowserApp app)
     {
-        var admin = await App.UserIdAsync(DemoUsers.Admin);
-        var deal = await App.WithDbAsync(new DealBuilder(admin).Titled("Enterprise licence renewal for the northern region").Worth(78678m).WithProbability(40).WithWorld(upcoming: 2, done: 1, notes: 1, emails: 1, invoices: 1, history: 2).BuildAsync);
-        var won = await App.WithDbAsync(new DealBuilder(admin).Titled("Signed framework agreement").WithStatus(DealStatus.Won).BuildAsync);
-        var lead = await App.WithDbAsync(db => new LeadBuilder(admin).Titled("Parked deal with a rather long title to wrap").ConvertedFromDeal().BuildAsync(db));
+        var admin = await app.UserIdAsync(DemoUsers.Admin);
+        var deal = await app.WithDbAsync(new DealBuilder(admin).Titled("Enterprise licence renewal for the northern region").Worth(78678m).WithProbability(40).WithWorld(upcoming: 2, done: 1, notes: 1, emails: 1, invoices: 1, history: 2).BuildAsync);
+        var won = await app.WithDbAsync(new DealBuilder(admin).Titled("Signed framework agreement").WithStatus(DealStatus.Won).BuildAsync);
+        var lead = await app.WithDbAsync(db => new LeadBuilder(admin).Titled("Parked deal with a rather long title to wrap").ConvertedFromDeal().BuildAsync(db));
         return (deal, won, lead);
     }
 
-    private static string[] Routes(Deal deal, Lead lead) =>
+    internal static string[] Routes(Deal deal, Lead lead) =>
     [
         "/pipeline", $"/pipeline/move/{deal.Id}", "/deals", "/deals?status=Deleted", "/deals/new", $"/deals/{deal.Id}", $"/deals/{deal.Id}/edit", $"/deals/{deal.Id}/convert",
         "/leads", $"/leads?selected={lead.Id}", "/leads/archived", "/leads/new", $"/leads/{lead.Id}", $"/leads/{lead.Id}/edit",
         "/persons", "/organizations", "/persons/new", "/organizations/new",
         "/settings", "/settings/profile", "/settings/users", "/settings/users/new", "/settings/permission-sets", "/settings/lead-labels",
-        "/settings/pipelines", "/settings/custom-fields", "/settings/conversion",
+        "/settings/pipelines", "/settings/custom-fields", "/settings/conversion", "/settings/email-sync", "/emails/unlinked",
     ];
 
     private const string WidestElement = """
@@ -43,7 +43,7 @@ public class PhoneAndWideScreenBrowserTests(BrowserApp app, ITestOutputHelper ou
     [Fact]
     public Task No_page_scrolls_sideways_on_a_phone() => RunAsync(nameof(No_page_scrolls_sideways_on_a_phone), async page =>
     {
-        var (deal, _, lead) = await WorldAsync();
+        var (deal, _, lead) = await WorldAsync(App);
         await page.SetViewportSizeAsync(Phone.Width, Phone.Height);
         await page.GotoAsync("/login");
         var widths = new List<string> { $"/login {await PageWidthAsync(page)}" };
@@ -101,7 +101,7 @@ public class PhoneAndWideScreenBrowserTests(BrowserApp app, ITestOutputHelper ou
     [Fact]
     public Task On_a_phone_the_deal_page_stacks_its_columns_and_the_boards_move_dialog_fits() => RunAsync(nameof(On_a_phone_the_deal_page_stacks_its_columns_and_the_boards_move_dialog_fits), async page =>
     {
-        var (deal, _, _) = await WorldAsync();
+        var (deal, _, _) = await WorldAsync(App);
         await page.SetViewportSizeAsync(Phone.Width, Phone.Height);
         await SignInAsync(page, DemoUsers.Admin);
         await page.GotoAsync($"/deals/{deal.Id}");
@@ -125,7 +125,7 @@ public class PhoneAndWideScreenBrowserTests(BrowserApp app, ITestOutputHelper ou
     [Fact]
     public Task The_whole_conversion_works_on_a_phone_and_the_lead_opens_as_its_own_page() => RunAsync(nameof(The_whole_conversion_works_on_a_phone_and_the_lead_opens_as_its_own_page), async page =>
     {
-        var (deal, _, _) = await WorldAsync();
+        var (deal, _, _) = await WorldAsync(App);
         await page.SetViewportSizeAsync(Phone.Width, Phone.Height);
         await SignInAsync(page, DemoUsers.Admin);
         await page.GotoAsync("/pipeline");
@@ -154,7 +154,7 @@ public class PhoneAndWideScreenBrowserTests(BrowserApp app, ITestOutputHelper ou
     [Fact]
     public Task At_1440_the_inbox_list_has_its_width_and_the_chosen_lead_opens_beside_it_with_focus() => RunAsync(nameof(At_1440_the_inbox_list_has_its_width_and_the_chosen_lead_opens_beside_it_with_focus), async page =>
     {
-        var (_, _, lead) = await WorldAsync();
+        var (_, _, lead) = await WorldAsync(App);
         await page.SetViewportSizeAsync(Wide.Width, Wide.Height);
         await SignInAsync(page, DemoUsers.Admin);
         await page.GotoAsync("/leads");
@@ -181,7 +181,7 @@ public class PhoneAndWideScreenBrowserTests(BrowserApp app, ITestOutputHelper ou
     [Fact]
     public Task Every_page_renders_in_Swedish_for_a_user_who_chose_it() => RunAsync(nameof(Every_page_renders_in_Swedish_for_a_user_who_chose_it), async page =>
     {
-        var (deal, _, lead) = await WorldAsync();
+        var (deal, _, lead) = await WorldAsync(App);
         await SignInAsync(page, DemoUsers.Admin);
         await page.GotoAsync("/settings/profile");
         await page.GetByLabel("Language of DealToLead").SelectOptionAsync(new SelectOptionValue { Label = "Svenska" });
@@ -225,7 +225,7 @@ public class PhoneAndWideScreenBrowserTests(BrowserApp app, ITestOutputHelper ou
     [Fact]
     public Task Actions_that_cannot_work_are_not_offered_and_say_why() => RunAsync(nameof(Actions_that_cannot_work_are_not_offered_and_say_why), async page =>
     {
-        var (deal, won, _) = await WorldAsync();
+        var (deal, won, _) = await WorldAsync(App);
         await SignInAsync(page, DemoUsers.Admin);
 
         // A won deal: Convert to lead is not a link, and the menu says why; Escape closes the menu.
@@ -274,7 +274,7 @@ public class PhoneAndWideScreenBrowserTests(BrowserApp app, ITestOutputHelper ou
     [Fact]
     public Task Undo_conversion_asks_first_and_labels_are_chips_with_a_picker() => RunAsync(nameof(Undo_conversion_asks_first_and_labels_are_chips_with_a_picker), async page =>
     {
-        var (deal, _, _) = await WorldAsync();
+        var (deal, _, _) = await WorldAsync(App);
         await App.WithDbAsync(async db =>
         {
             db.LeadLabels.Add(new LeadLabel { Name = "Hot", Color = LeadLabelColor.Red });

@@ -27,7 +27,7 @@ public class ReadmeScreenshotTests(BrowserApp app) : BrowserTest(app)
         foreach (var (width, height, name) in new[] { (1440, 900, "wide"), (390, 844, "phone") })
         {
             await page.SetViewportSizeAsync(width, height);
-            foreach (var (route, shot) in new[] { ("/pipeline", "board"), ($"/leads?selected={lead.Id}", "inbox"), ($"/leads/{lead.Id}", "lead") })
+            foreach (var (route, shot) in new[] { ("/pipeline", "board"), ("/leads", "inbox-list"), ($"/leads?selected={lead.Id}", "inbox"), ($"/leads/{lead.Id}", "lead") })
             {
                 await page.GotoAsync(route);
                 await page.ScreenshotAsync(new() { Path = Path.Combine(Directory, $"{shot}-{name}.png") });

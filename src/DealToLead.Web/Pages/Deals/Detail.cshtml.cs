@@ -77,6 +77,19 @@ public class DetailModel(CrmDbContext db, CurrentUser currentUser, DealCommands 
 
     public string FieldName(string field) => DealHistoryFields.Describe(field) ?? Fields.FirstOrDefault(f => f.Key == field)?.Name ?? field;
 
+    /// <summary>The details panel's in-place edit (as the lead page has it): title, value, probability, expected close date.</summary>
+    public async Task<IActionResult> OnPostDetailsAsync(int id, string? title, decimal? valueAmount, string? valueCurrency, int? probability, DateOnly? expectedCloseDate) =>
+        Outcome(await commands.UpdateAsync(await currentUser.RequireAccessAsync(), id, new DealChanges
+        {
+            Title = title ?? string.Empty,
+            ValueAmount = valueAmount ?? 0m,
+            ValueCurrency = string.IsNullOrWhiteSpace(valueCurrency) ? null : valueCurrency.Trim().ToUpperInvariant(),
+            Probability = probability,
+            ClearProbability = probability is null,
+            ExpectedCloseDate = expectedCloseDate,
+            ClearExpectedCloseDate = expectedCloseDate is null,
+        }), text["Deal saved."], id);
+
     public async Task<IActionResult> OnPostWonAsync(int id) =>
         Outcome(await commands.MarkWonAsync(await currentUser.RequireAccessAsync(), id), text["Deal marked as won."], id);
 

@@ -6,10 +6,11 @@ using DealToLead.Web.Pages.Crm;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 
 namespace DealToLead.Web.Pages.Deals;
 
-public class EditModel(CrmDbContext db, CurrentUser currentUser, DealCommands commands) : PageModel
+public class EditModel(CrmDbContext db, CurrentUser currentUser, DealCommands commands, IStringLocalizer<DealsText> text) : PageModel
 {
     [BindProperty]
     public DealFormInput Input { get; set; } = new();
@@ -48,7 +49,7 @@ public class EditModel(CrmDbContext db, CurrentUser currentUser, DealCommands co
         DealId = id;
         var result = ModelState.IsValid
             ? await commands.UpdateAsync(access, id, Input.ToChanges(CustomValues))
-            : CommandError.Invalid("Check the values: " + string.Join(" ", ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage)));
-        return result.ToForm(this, error => Error = error, "Deal saved.", _ => Redirect($"/deals/{id}"));
+            : CommandError.Invalid(text["Check the values: {0}", string.Join(" ", ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage))]);
+        return result.ToForm(this, error => Error = error, text["Deal saved."], _ => Redirect($"/deals/{id}"));
     }
 }

@@ -5,10 +5,11 @@ using DealToLead.Web.Auth;
 using DealToLead.Web.Pages.Crm;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 
 namespace DealToLead.Web.Pages.Deals;
 
-public class NewModel(CrmDbContext db, CurrentUser currentUser, DealCommands commands) : PageModel
+public class NewModel(CrmDbContext db, CurrentUser currentUser, DealCommands commands, IStringLocalizer<DealsText> text) : PageModel
 {
     [BindProperty]
     public DealFormInput Input { get; set; } = new();
@@ -41,7 +42,7 @@ public class NewModel(CrmDbContext db, CurrentUser currentUser, DealCommands com
         var changes = Input.ToChanges(CustomValues.Where(v => v.Value.Length > 0).ToDictionary());
         var result = ModelState.IsValid
             ? await commands.CreateAsync(access, changes)
-            : CommandError.Invalid("Check the values: " + string.Join(" ", ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage)));
-        return result.ToForm(this, error => Error = error, "Deal created.", deal => Redirect($"/deals/{deal.Id}"));
+            : CommandError.Invalid(text["Check the values: {0}", string.Join(" ", ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage))]);
+        return result.ToForm(this, error => Error = error, text["Deal created."], deal => Redirect($"/deals/{deal.Id}"));
     }
 }

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using DealToLead.Core.Data;
 using DealToLead.Core.Users;
 using DealToLead.Web.Auth;
+using DealToLead.Web.Localization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -13,7 +14,7 @@ namespace DealToLead.Web.Pages.Settings.PermissionSets;
 
 // [FromRoute] on every id: model binding prefers form values, so a forged "id" field must not pick the set.
 [Authorize(Policy = Policies.GlobalAdmin)]
-public class DetailsModel(CrmDbContext db, CurrentUser currentUser, PermissionAdministration administration, IStringLocalizer<SettingsText> text) : PageModel
+public class DetailsModel(CrmDbContext db, CurrentUser currentUser, PermissionAdministration administration, IStringLocalizer<SettingsText> text, IStringLocalizer<Shared.SharedText> shared) : PageModel
 {
     public PermissionSet Set { get; private set; } = null!;
     public List<Member> Members { get; private set; } = [];
@@ -70,7 +71,7 @@ public class DetailsModel(CrmDbContext db, CurrentUser currentUser, PermissionAd
             return Done(result, string.Empty, id);
         }
 
-        TempData["Flash"] = text["Permission set deleted; its users are now in “{0}”.", PermissionSet.RegularUserDefaultName].Value;
+        TempData["Flash"] = text["Permission set deleted; its users are now in “{0}”.", shared.Message(PermissionSet.RegularUserDefaultName)].Value;
         return Redirect("/settings/permission-sets");
     }
 

@@ -1,6 +1,7 @@
 using DealToLead.Core.Data;
 using DealToLead.Core.Users;
 using DealToLead.Web.Auth;
+using DealToLead.Web.Localization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -14,7 +15,7 @@ namespace DealToLead.Web.Pages.Settings.Users;
 // Every handler takes the user from the route with [FromRoute]: model binding prefers form values, so a plain
 // "int id" would let a forged "id" field aim the change at another user.
 [Authorize(Policy = Policies.GlobalAdmin)]
-public class EditModel(CrmDbContext db, CurrentUser currentUser, PermissionAdministration administration, IStringLocalizer<SettingsText> text) : PageModel
+public class EditModel(CrmDbContext db, CurrentUser currentUser, PermissionAdministration administration, IStringLocalizer<SettingsText> text, IStringLocalizer<Shared.SharedText> shared) : PageModel
 {
     public AppUser SelectedUser { get; private set; } = null!;
     public bool IsSelf { get; private set; }
@@ -31,9 +32,9 @@ public class EditModel(CrmDbContext db, CurrentUser currentUser, PermissionAdmin
 
         SelectedUser = user;
         IsSelf = user.Id == currentUser.UserId;
-        PermissionSets = await db.PermissionSets.AsNoTracking().OrderByDescending(s => s.IsBuiltIn).ThenBy(s => s.Name)
-            .Select(s => new SelectListItem(s.Name, s.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), s.Id == user.PermissionSetId))
-            .ToListAsync();
+        PermissionSets = (await db.PermissionSets.AsNoTracking().OrderByDescending(s => s.IsBuiltIn).ThenBy(s => s.Name).ToListAsync())
+            .Select(s => new SelectListItem(shared.NameOf(s), s.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), s.Id == user.PermissionSetId))
+            .ToList();
         Changes = await PermissionAuditLog.RecentAsync(db, take: 50, userId: id);
         return Page();
     }

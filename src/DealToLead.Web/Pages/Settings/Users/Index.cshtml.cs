@@ -17,10 +17,10 @@ public class IndexModel(CrmDbContext db) : PageModel
     {
         Users = await db.Users.AsNoTracking()
             .OrderBy(u => u.DisplayName)
-            .Select(u => new UserRow(u.Id, u.DisplayName, u.Email ?? string.Empty, u.Role, u.PermissionSetId, u.PermissionSet == null ? null : u.PermissionSet.Name, u.IsActive))
+            .Select(u => new UserRow(u.Id, u.DisplayName, u.Email ?? string.Empty, u.Role, u.PermissionSetId, u.PermissionSet == null ? null : u.PermissionSet.Name, u.PermissionSet != null && u.PermissionSet.IsBuiltIn, u.IsActive))
             .ToListAsync();
         RecentChanges = await PermissionAuditLog.RecentAsync(db, take: 20);
     }
 
-    public sealed record UserRow(int Id, string Name, string Email, UserRole Role, int? PermissionSetId, string? PermissionSetName, bool IsActive);
+    public sealed record UserRow(int Id, string Name, string Email, UserRole Role, int? PermissionSetId, string? PermissionSetName, bool PermissionSetIsBuiltIn, bool IsActive);
 }

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using DealToLead.Core.Data;
 using DealToLead.Core.Users;
 using DealToLead.Web.Auth;
+using DealToLead.Web.Localization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -13,7 +14,7 @@ using Microsoft.Extensions.Localization;
 namespace DealToLead.Web.Pages.Settings.Users;
 
 [Authorize(Policy = Policies.GlobalAdmin)]
-public class NewModel(CrmDbContext db, CurrentUser currentUser, PermissionAdministration administration, IWebHostEnvironment environment, ILogger<NewModel> logger, IStringLocalizer<SettingsText> text) : PageModel
+public class NewModel(CrmDbContext db, CurrentUser currentUser, PermissionAdministration administration, IWebHostEnvironment environment, ILogger<NewModel> logger, IStringLocalizer<SettingsText> text, IStringLocalizer<Shared.SharedText> shared) : PageModel
 {
     [BindProperty]
     public NewUserInput Input { get; set; } = new();
@@ -34,7 +35,7 @@ public class NewModel(CrmDbContext db, CurrentUser currentUser, PermissionAdmini
         var created = await administration.CreateUserAsync(actor, Input.Name, Input.Email, Input.Role, Input.PermissionSetId, Input.Password);
         if (!created.Result.Succeeded)
         {
-            ModelState.AddModelError(string.Empty, created.Result.Error!);
+            ModelState.AddModelError(string.Empty, shared.Message(created.Result.Error!));
             await LoadSetsAsync();
             return Page();
         }
@@ -56,9 +57,9 @@ public class NewModel(CrmDbContext db, CurrentUser currentUser, PermissionAdmini
     }
 
     private async Task LoadSetsAsync() =>
-        PermissionSets = await db.PermissionSets.AsNoTracking().OrderByDescending(s => s.IsBuiltIn).ThenBy(s => s.Name)
-            .Select(s => new SelectListItem(s.Name, s.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)))
-            .ToListAsync();
+        PermissionSets = (await db.PermissionSets.AsNoTracking().OrderByDescending(s => s.IsBuiltIn).ThenBy(s => s.Name).ToListAsync())
+            .Select(s => new SelectListItem(shared.NameOf(s), s.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            .ToList();
 
     /// <summary>Only what an admin may choose for a new user; anything else in the form is ignored.</summary>
     public sealed class NewUserInput
