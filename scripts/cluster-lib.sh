@@ -137,7 +137,6 @@ defaults
     retries 3
     option redispatch 1
     retry-on conn-failure empty-response response-timeout 502 503
-    http-request disable-l7-retry unless METH_GET || METH_HEAD
 
 frontend lb
     bind 127.0.0.1:$LB_PORT
@@ -145,6 +144,7 @@ frontend lb
 
 backend apps
     balance roundrobin
+    http-request disable-l7-retry unless METH_GET || METH_HEAD
     option httpchk GET /healthz
     http-check expect status 200
     default-server inter 1s fall 2 rise 2
