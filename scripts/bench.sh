@@ -7,16 +7,22 @@
 # BENCH_ONLY=inbox,board,list,conversion,bulk,mail runs only those scenarios (after the ceilings). mail: issue #19's
 # figures on Debian's dovecot (initial sync of a 10,000-message mailbox, an idle poll's commands, Bcc latency).
 # Ports: BENCH_PG_PORT (55434), BENCH_APP_PORT (5090).
+# --cluster (issue 22): quick data on a primary with a hot standby and PgBouncer (scripts/cluster-lib.sh, ports from
+# CLUSTER_BASE_PORT 58540); inbox and list with reads on the primary and on the replica, conversions/s directly and
+# through PgBouncer (prepared statements off), and the inbox through HAProxy with three instances; prints the ratios
+# and writes bench/results/cluster.json.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 QUICK=""
 TRACE=""
+CLUSTER=""
 for arg in "$@"; do
     case "$arg" in
         --quick) QUICK="--quick" ;;
         --trace) TRACE=1 ;;
-        *) die "usage: scripts/bench.sh [--quick] [--trace]" ;;
+        --cluster) CLUSTER=1; QUICK="--quick" ;;
+        *) die "usage: scripts/bench.sh [--quick] [--trace] [--cluster]" ;;
     esac
 done
 
@@ -36,8 +42,22 @@ ensure_postgres
 mkdir -p "$LOGS"
 port_in_use "$APP_PORT" && die "port $APP_PORT is in use; set BENCH_APP_PORT"
 
+if [ -n "$CLUSTER" ]; then
+    export CLUSTER_BASE_PORT="${CLUSTER_BASE_PORT:-58540}" CLUSTER_DIR="$ROOT/.data/bench-cluster" CLUSTER_CONFIGURATION=Release
+    export CLUSTER_DATABASE=dealtolead_bench CLUSTER_ENVIRONMENT=Benchmark
+    source "$ROOT/scripts/cluster-lib.sh"
+    ensure_cluster_packages
+    stop_postgres "$CLUSTER_DIR/primary"
+    rm -rf "$CLUSTER_DIR"
+    mkdir -p "$CLUSTER_RUN"
+    PG_PORT="$PRIMARY_PORT"
+    PG_DIR="$CLUSTER_DIR/primary"
+    OUT="$ROOT/bench/results/cluster.json"
+fi
+
 cleanup() {
     trap - INT TERM EXIT
+    [ -n "$CLUSTER" ] && cluster_stop
     for pid in "${PROFILER_PIDS[@]}"; do
         kill -INT "$pid" 2>/dev/null || true
         wait "$pid" 2>/dev/null || true
@@ -59,7 +79,7 @@ dotnet build "$ROOT/bench/DealToLead.Bench" -c Release -nologo -v quiet -clp:Err
 WEB_DLL="$ROOT/src/DealToLead.Web/bin/Release/net10.0/DealToLead.Web.dll"
 BENCH_DLL="$ROOT/bench/DealToLead.Bench/bin/Release/net10.0/DealToLead.Bench.dll"
 
-start_postgres "$PG_DIR" "$PG_PORT"
+if [ -n "$CLUSTER" ]; then start_primary; else start_postgres "$PG_DIR" "$PG_PORT"; fi
 PSQL=(psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -qX)
 for db in dealtolead_bench pgbench; do
     "${PSQL[@]}" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
@@ -87,6 +107,11 @@ log "pgbench: -i -s 10, then 8 clients for $PGBENCH_SECONDS s (the database's ce
 TPS="$(awk '/^tps = / { print $3; exit }' "$LOGS/pgbench.log")"
 [ -n "$TPS" ] || die "no tps in $LOGS/pgbench.log"
 log "pgbench: $TPS tps"
+
+if [ -n "$CLUSTER" ]; then
+    source "$ROOT/scripts/bench-cluster.sh"
+    exit 0
+fi
 
 log "starting DealToLead (Release) on 127.0.0.1:$APP_PORT"
 (cd "$ROOT/src/DealToLead.Web" && exec dotnet "$WEB_DLL" --urls "http://127.0.0.1:$APP_PORT") >"$LOGS/app.log" 2>&1 &

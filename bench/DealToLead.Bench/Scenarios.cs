@@ -230,6 +230,19 @@ public sealed partial class Scenarios(RunOptions options) : IDisposable
         });
     }
 
+    // BENCH_POOL_PART=k/n measures on every n-th pool deal from the k-th: bench.sh --cluster converts in two runs on
+    // one database, direct and through PgBouncer, each on its own half.
+    private static IEnumerable<int> PoolPart(IEnumerable<int> ids)
+    {
+        var part = Environment.GetEnvironmentVariable("BENCH_POOL_PART")?.Split('/');
+        if (part is not [var k, var n] || !int.TryParse(k, out var index) || !int.TryParse(n, out var count) || count < 1)
+        {
+            return ids;
+        }
+
+        return ids.Where((_, i) => i % count == index - 1);
+    }
+
     private async Task SingleConversionAsync()
     {
         Console.WriteLine("single conversion");
@@ -242,7 +255,7 @@ public sealed partial class Scenarios(RunOptions options) : IDisposable
               AND d.owner_id = (SELECT id FROM users WHERE email = '{DemoUsers.Rep.Email}')
             """));
         await LoadGenerator.RunAsync(ApiClients, TimeSpan.Zero, options.ConversionWarmUp, ct => ConvertAndCheckAsync(warmUpDeals, ct));
-        var pool = new ConcurrentQueue<int>(await DealIdsAsync(BenchData.PoolStage));
+        var pool = new ConcurrentQueue<int>(PoolPart(await DealIdsAsync(BenchData.PoolStage)));
         var result = await LoadGenerator.RunAsync(ApiClients, options.WarmUp, options.Duration, ct => ConvertAndCheckAsync(pool, ct));
 
         if (result.Succeeded == 0)

@@ -21,13 +21,13 @@ public static class DependencyInjection
         services.AddSingleton(provider => CreateDataSource(ConnectionString(provider.GetRequiredService<IConfiguration>())));
         // Pooled, so a request does not build the context's internal services anew (docs/decisions/0008); hence a
         // singleton interceptor and no scoped dependencies in the options.
-        services.AddDbContextPool<CrmDbContext>((provider, options) => options
-            .UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>(), npgsql => npgsql
-                .MigrationsAssembly(typeof(DependencyInjection).Assembly.GetName().Name)
-                .EnableRetryOnFailure(maxRetryCount: 3, maxRetryDelay: TimeSpan.FromSeconds(2), errorCodesToAdd: null))
-            .UseSnakeCaseNamingConvention()
-            .AddInterceptors(provider.GetRequiredService<AuditingInterceptor>(), provider.GetRequiredService<UnprepareFailedCommands>(), StoredHtmlInterceptor.Instance)
-            .AddInterceptors(provider.GetServices<IInterceptor>()));
+        services.AddDbContextPool<CrmDbContext>((provider, options) => Configure(options, provider, provider.GetRequiredService<NpgsqlDataSource>(), retry: true));
+        // Reads that tolerate a replica (docs/decisions/0020): contexts configured as the app's, so they share its model
+        // and compiled queries, but without retries, because a failed replica read is repeated on the primary instead.
+        services.AddSingleton(provider => new Database.ReadReplica(
+            provider.GetRequiredService<NpgsqlDataSource>(),
+            provider.GetRequiredService<IConfiguration>().GetConnectionString(Database.ReadReplica.ConnectionStringName),
+            (options, dataSource) => Configure(options, provider, dataSource, retry: false).UseModel(PrimaryModel(provider))));
 
         services.AddScoped<Core.Conversions.DealConversionService>();
         services.AddScoped<Core.Conversions.BulkConversionSubmitter>();
@@ -71,13 +71,37 @@ public static class DependencyInjection
         return services;
     }
 
+    // The replica's contexts use the primary contexts' model itself: a compiled query is bound to the model it was
+    // compiled for, and another data source means another EF service provider, which would build a model of its own.
+    private static Microsoft.EntityFrameworkCore.Metadata.IModel PrimaryModel(IServiceProvider provider)
+    {
+        using var scope = provider.CreateScope();
+        return scope.ServiceProvider.GetRequiredService<CrmDbContext>().Model;
+    }
+
+    private static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, IServiceProvider provider, NpgsqlDataSource dataSource, bool retry) => options
+        .UseNpgsql(dataSource, npgsql =>
+        {
+            npgsql.MigrationsAssembly(typeof(DependencyInjection).Assembly.GetName().Name);
+            if (retry)
+            {
+                npgsql.EnableRetryOnFailure(maxRetryCount: 3, maxRetryDelay: TimeSpan.FromSeconds(2), errorCodesToAdd: null);
+            }
+        })
+        .UseSnakeCaseNamingConvention()
+        .AddInterceptors(provider.GetRequiredService<AuditingInterceptor>(), provider.GetRequiredService<UnprepareFailedCommands>(), StoredHtmlInterceptor.Instance)
+        .AddInterceptors(provider.GetServices<IInterceptor>());
+
     /// <summary>
     /// The app's connections, with two defaults a connection string may override (docs/decisions/0007):
     /// prepared statements, so PostgreSQL parses and plans each query once per connection rather than on every request,
     /// and no reset when a connection returns to the pool, which is safe because the app keeps no session state
     /// (its settings and locks are all transaction-scoped).
+    /// Behind PgBouncer in transaction mode (1.18 has no protocol-level prepared statements) the connection string says
+    /// <c>Max Auto Prepare=0</c> (docs/decisions/0021). A replica's connections give up connecting after 3 s unless told
+    /// otherwise, so that reads fall back to the primary quickly when it is unreachable.
     /// </summary>
-    public static NpgsqlDataSource CreateDataSource(string connectionString)
+    public static NpgsqlDataSource CreateDataSource(string connectionString, bool replica = false)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         var settings = builder.ConnectionStringBuilder;
@@ -90,6 +114,11 @@ public static class DependencyInjection
         if (!configured.ContainsKey("No Reset On Close"))
         {
             settings.NoResetOnClose = true;
+        }
+
+        if (replica && !configured.ContainsKey("Timeout"))
+        {
+            settings.Timeout = 3;
         }
 
         return builder.Build();

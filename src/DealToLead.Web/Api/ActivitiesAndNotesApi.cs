@@ -63,8 +63,10 @@ public static class ActivitiesAndNotesApi
         [property: FromQuery(Name = "updated_since")] string? UpdatedSince,
         [property: FromQuery(Name = "updated_until")] string? UpdatedUntil);
 
-    private static async Task<IResult> ListActivities(CrmDbContext db, CurrentUser currentUser, [AsParameters] ActivityListQuery q, [AsParameters] CursorQuery page, CancellationToken ct)
+    private static async Task<IResult> ListActivities(ReadContext reads, CurrentUser currentUser, [AsParameters] ActivityListQuery q, [AsParameters] CursorQuery page, CancellationToken ct)
     {
+        // A list may come from the replica (docs/decisions/0020).
+        var db = await reads.ContextAsync(ct);
         if (ListParameters.RefuseFilterId(q.FilterId) is { } refused)
         {
             return refused;
@@ -156,9 +158,11 @@ public static class ActivitiesAndNotesApi
     private static async Task<IResult> DeleteActivity(int id, CurrentUser currentUser, ActivityCommands commands, CancellationToken ct) =>
         (await commands.DeleteAsync(await currentUser.RequireAccessAsync(ct), id, ct)).ToApi(a => new { a.Id });
 
-    private static async Task<IResult> ListNotes(CrmDbContext db, CurrentUser currentUser, [FromQuery(Name = "deal_id")] int? dealId, [FromQuery(Name = "lead_id")] Guid? leadId,
+    private static async Task<IResult> ListNotes(ReadContext reads, CurrentUser currentUser, [FromQuery(Name = "deal_id")] int? dealId, [FromQuery(Name = "lead_id")] Guid? leadId,
         [FromQuery(Name = "person_id")] int? personId, [FromQuery(Name = "org_id")] int? orgId, int? start, int? limit, CancellationToken ct)
     {
+        // A list may come from the replica (docs/decisions/0020).
+        var db = await reads.ContextAsync(ct);
         if (!Paging.TryCreate(start, limit, out var paging, out var error))
         {
             return error!;

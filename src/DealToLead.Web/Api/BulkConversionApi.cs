@@ -68,7 +68,7 @@ public static class BulkConversionApi
     /// The job with its totals and one page of its deals' outcomes (<c>start</c>, <c>limit</c>: 100 by default, 500 at
     /// most). A client polling a 10,000-deal job used to receive all 10,000 outcomes on every poll.
     /// </summary>
-    private static async Task<IResult> GetAsync(Guid id, int? start, int? limit, CurrentUser currentUser, CrmDbContext db, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(Guid id, int? start, int? limit, CurrentUser currentUser, CrmDbContext db, HttpContext http, CancellationToken cancellationToken)
     {
         if (!Paging.TryCreate(start, limit, out var paging, out var error))
         {
@@ -80,6 +80,12 @@ public static class BulkConversionApi
         if (job is null)
         {
             return ApiResults.NotFound("Conversion job");
+        }
+
+        if (job.Status == BulkJobStatus.Completed)
+        {
+            // The job's leads were written by a worker: the client's next lists read them where they are (ADR 0020).
+            await ReadYourWrites.RememberAsync(http);
         }
 
         var items = db.BulkConversionJobItems.AsNoTracking().Where(i => i.JobId == id);

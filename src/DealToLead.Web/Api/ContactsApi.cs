@@ -105,9 +105,11 @@ public static class ContactsApi
         return true;
     }
 
-    private static async Task<IResult> ListPersons(CrmDbContext db, CurrentUser currentUser, [AsParameters] ContactListQuery q, [FromQuery(Name = "org_id")] int? orgId,
+    private static async Task<IResult> ListPersons(ReadContext reads, CurrentUser currentUser, [AsParameters] ContactListQuery q, [FromQuery(Name = "org_id")] int? orgId,
         [FromQuery(Name = "deal_id")] int? dealId, [AsParameters] CursorQuery page, CancellationToken ct)
     {
+        // A list may come from the replica (docs/decisions/0020).
+        var db = await reads.ContextAsync(ct);
         if (!TryRead(q, out var filter, out var error) || !PersonSorts.TryRead(page, out var paging, out error))
         {
             return error!;
@@ -192,8 +194,10 @@ public static class ContactsApi
         return true;
     }
 
-    private static async Task<IResult> ListOrganizations(CrmDbContext db, [AsParameters] ContactListQuery q, [AsParameters] CursorQuery page, CancellationToken ct)
+    private static async Task<IResult> ListOrganizations(ReadContext reads, [AsParameters] ContactListQuery q, [AsParameters] CursorQuery page, CancellationToken ct)
     {
+        // A list may come from the replica (docs/decisions/0020).
+        var db = await reads.ContextAsync(ct);
         if (!TryRead(q, out var filter, out var error) || !OrganizationSorts.TryRead(page, out var paging, out error))
         {
             return error!;

@@ -123,8 +123,10 @@ public static class DealsApi
         [property: FromQuery(Name = "updated_until")] string? UpdatedUntil,
         [property: FromQuery(Name = "custom_fields")] string? CustomFields);
 
-    private static async Task<IResult> ListDeals(CrmDbContext db, CurrentUser currentUser, [AsParameters] DealListQuery q, [AsParameters] CursorQuery page, CancellationToken ct)
+    private static async Task<IResult> ListDeals(ReadContext reads, CurrentUser currentUser, [AsParameters] DealListQuery q, [AsParameters] CursorQuery page, CancellationToken ct)
     {
+        // A list may come from the replica (docs/decisions/0020).
+        var db = await reads.ContextAsync(ct);
         if (ListParameters.RefuseFilterId(q.FilterId) is { } refused)
         {
             return refused;

@@ -16,9 +16,9 @@ public static class LeadsApi
 {
     public static RouteGroupBuilder MapLeadsApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/v1/leads", ([AsParameters] LeadListQuery query, CurrentUser user, CrmDbContext db, IOptions<SmartBccOptions> bcc, CancellationToken ct) => ListAsync(query, archived: false, user, db, bcc, ct))
+        api.MapGet("/v1/leads", ([AsParameters] LeadListQuery query, CurrentUser user, ReadContext reads, IOptions<SmartBccOptions> bcc, CancellationToken ct) => ListAsync(query, archived: false, user, reads, bcc, ct))
             .WithName("GetLeads").WithSummary("Non-archived leads, paged with limit/start.");
-        api.MapGet("/v1/leads/archived", ([AsParameters] LeadListQuery query, CurrentUser user, CrmDbContext db, IOptions<SmartBccOptions> bcc, CancellationToken ct) => ListAsync(query, archived: true, user, db, bcc, ct))
+        api.MapGet("/v1/leads/archived", ([AsParameters] LeadListQuery query, CurrentUser user, ReadContext reads, IOptions<SmartBccOptions> bcc, CancellationToken ct) => ListAsync(query, archived: true, user, reads, bcc, ct))
             .WithName("GetArchivedLeads").WithSummary("Archived leads, paged with limit/start.");
         api.MapGet("/v1/leads/{id}", GetAsync).WithName("GetLead");
         api.MapPost("/v1/leads", CreateAsync).WithName("AddLead");
@@ -66,8 +66,10 @@ public static class LeadsApi
         [property: FromQuery(Name = "organization_id")] int? OrganizationId,
         [property: FromQuery(Name = "source_name")] string? SourceName);
 
-    private static async Task<IResult> ListAsync(LeadListQuery q, bool archived, CurrentUser currentUser, CrmDbContext db, IOptions<SmartBccOptions> bcc, CancellationToken ct)
+    private static async Task<IResult> ListAsync(LeadListQuery q, bool archived, CurrentUser currentUser, ReadContext reads, IOptions<SmartBccOptions> bcc, CancellationToken ct)
     {
+        // A list may come from the replica (docs/decisions/0020).
+        var db = await reads.ContextAsync(ct);
         if (!Paging.TryCreate(q.Start, q.Limit, out var paging, out var pagingError))
         {
             return pagingError!;

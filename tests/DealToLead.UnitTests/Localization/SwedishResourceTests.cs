@@ -63,6 +63,16 @@ public sealed partial class SwedishResourceTests
     }
 
     [Fact]
+    public void No_two_Swedish_entries_differ_only_in_case()
+    {
+        // The resource compiler keeps the first of two such names and drops the other with only a warning.
+        var clashes = Features.Values.Append("SharedText")
+            .SelectMany(feature => Swedish(feature).Keys.GroupBy(key => key, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).Select(g => $"{feature}: {string.Join(" / ", g)}"))
+            .ToList();
+        clashes.Should().BeEmpty();
+    }
+
+    [Fact]
     public void Swedish_translations_keep_their_placeholders()
     {
         var broken = Features.Values.Append("SharedText")

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.Web.Pages.Contacts;
 
-public class PersonsModel(CrmDbContext db, CurrentUser currentUser) : PageModel
+public class PersonsModel(ReadContext reads, CurrentUser currentUser) : PageModel
 {
     public ContactListQuery List { get; private set; } = null!;
     public List<PersonRow> Rows { get; private set; } = [];
@@ -17,6 +17,8 @@ public class PersonsModel(CrmDbContext db, CurrentUser currentUser) : PageModel
     public async Task OnGetAsync(string? q, string? dir, [FromQuery(Name = "page")] int? pageNumber, CancellationToken cancellationToken)
     {
         var access = await currentUser.RequireAccessAsync(cancellationToken);
+        // Reads that tolerate a replica (docs/decisions/0020); writes keep the request's primary context.
+        var db = await reads.ContextAsync(cancellationToken);
         var list = new ContactListQuery("/persons", q, dir == "desc", Math.Max(1, pageNumber ?? 1), 0);
         var persons = db.Persons.AsNoTracking();
         if (list.SearchPattern is { } pattern)

@@ -28,6 +28,8 @@ public class DetailsModel(CrmDbContext db, CurrentUser currentUser) : PageModel
         if (!IsRunning)
         {
             BulkJobBanner.Dismiss(Response, id);
+            // The job's leads were written by a worker, not by this user's requests: read them where they are (ADR 0020).
+            await ReadYourWrites.RememberAsync(HttpContext);
         }
 
         return Page();
@@ -41,6 +43,11 @@ public class DetailsModel(CrmDbContext db, CurrentUser currentUser) : PageModel
             .Where(j => j.Id == id)
             .Select(j => new { j.Status, j.Processed, j.Total })
             .SingleOrDefaultAsync(cancellationToken);
+        if (job?.Status == BulkJobStatus.Completed)
+        {
+            await ReadYourWrites.RememberAsync(HttpContext);
+        }
+
         return job is null
             ? NotFound()
             : new JsonResult(new { status = job.Status.ToString(), processed = job.Processed, total = job.Total });

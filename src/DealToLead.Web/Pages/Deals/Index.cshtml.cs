@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.Web.Pages.Deals;
 
-public class IndexModel(CrmDbContext db, CurrentUser currentUser, DealCommands commands, TimeProvider clock) : PageModel
+public class IndexModel(ReadContext reads, CurrentUser currentUser, DealCommands commands, TimeProvider clock) : PageModel
 {
     public const int PageSize = 50;
 
@@ -30,6 +30,8 @@ public class IndexModel(CrmDbContext db, CurrentUser currentUser, DealCommands c
         [FromQuery(Name = "page")] int pageNumber = 1) // "page" alone would bind the Razor route value, not the query
     {
         Access = await currentUser.RequireAccessAsync();
+        // Reads that tolerate a replica (docs/decisions/0020); writes keep the request's primary context.
+        var db = await reads.ContextAsync(HttpContext.RequestAborted);
         Now = clock.GetUtcNow();
         Filter = filter;
         Sort = sort ?? (filter.Status == DealListStatus.Deleted ? "deleted" : "created");

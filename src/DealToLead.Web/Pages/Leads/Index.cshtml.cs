@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace DealToLead.Web.Pages.Leads;
 
 /// <summary>The Leads Inbox (and its archived view): filtered, sorted, paged list beside the selected lead's detail.</summary>
-public class IndexModel(CrmDbContext db, CurrentUser currentUser, TimeProvider clock, LeadCommands leads, IOptions<SmartBccOptions> bcc, IStringLocalizer<LeadsText> text) : PageModel
+public class IndexModel(CrmDbContext db, ReadContext reads, CurrentUser currentUser, TimeProvider clock, LeadCommands leads, IOptions<SmartBccOptions> bcc, IStringLocalizer<LeadsText> text) : PageModel
 {
     public const int PageSize = 50;
 
@@ -89,11 +89,14 @@ public class IndexModel(CrmDbContext db, CurrentUser currentUser, TimeProvider c
             CreatedTo = CreatedTo,
             Search = Q,
         };
-        var filtered = filter.Apply(db.Leads.AsNoTracking(), access);
-        var page = await LeadInboxPage.LoadAsync(db, filtered, Sort, Descending, PageNumber, PageSize, CountLimit, cancellationToken);
+        // A replica may serve the list (docs/decisions/0020), but not after opening a lead, which marked it seen: this
+        // request's own write, which the list must show.
+        var lists = Selected is null ? await reads.ContextAsync(cancellationToken) : db;
+        var filtered = filter.Apply(lists.Leads.AsNoTracking(), access);
+        var page = await LeadInboxPage.LoadAsync(lists, filtered, Sort, Descending, PageNumber, PageSize, CountLimit, cancellationToken);
         (Rows, PageNumber, Total, TotalIsLowerBound) = (page.Rows, page.PageNumber, page.Total, page.TotalIsLowerBound);
-        Labels = await LeadLabel.AllByName(db).ToDictionaryAsync(l => l.Id, cancellationToken: cancellationToken);
-        Owners = await UserOption.Active(db).ToListAsync(cancellationToken);
+        Labels = await LeadLabel.AllByName(lists).ToDictionaryAsync(l => l.Id, cancellationToken: cancellationToken);
+        Owners = await UserOption.Active(lists).ToListAsync(cancellationToken);
     }
 
     public Task<IActionResult> OnPostArchiveAsync(List<Guid> ids, CancellationToken cancellationToken) => SetArchivedAsync(ids, true, cancellationToken);

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Localization;
 
 namespace DealToLead.Web.Pages.Pipeline;
 
-public class IndexModel(CrmDbContext db, CurrentUser currentUser, DealCommands commands, TimeProvider clock, IStringLocalizer<PipelineText> text) : PageModel
+public class IndexModel(ReadContext reads, CurrentUser currentUser, DealCommands commands, TimeProvider clock, IStringLocalizer<PipelineText> text) : PageModel
 {
     // Rendering every card of a 2,000-deal pipeline took 180 ms; a column shows its oldest deals and "Show all".
     public const int CardsPerStage = 50;
@@ -40,6 +40,8 @@ public class IndexModel(CrmDbContext db, CurrentUser currentUser, DealCommands c
     public async Task<IActionResult> OnGetAsync(int? pipelineId)
     {
         Access = await currentUser.RequireAccessAsync();
+        // Reads that tolerate a replica (docs/decisions/0020); writes keep the request's primary context.
+        var db = await reads.ContextAsync(HttpContext.RequestAborted);
         Pipelines = await db.Pipelines.AsNoTracking().Include(p => p.Stages.OrderBy(s => s.OrderNr))
             .OrderByDescending(p => p.IsDefault).ThenBy(p => p.OrderNr).ToListAsync();
         Current = Pipelines.FirstOrDefault(p => p.Id == pipelineId) ?? Pipelines.FirstOrDefault();
