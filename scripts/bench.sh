@@ -2,20 +2,24 @@
 # The benchmark in one command: Release build, a private PostgreSQL (same settings as run.sh, fsync on), a seeded
 # database at scale, pgbench's ceiling, the app, the scenarios. Prints a table and writes bench/results/latest.json.
 # Everything it starts is stopped on exit. --quick: smaller data, shorter runs (under 3 minutes).
+# --scale: only the inbox, search and list scenarios, at 10,000, 100,000 and 1,000,000 leads and list deals (the
+# database grows by binary COPY between the runs), then the curve of their p95 and the growth from 100,000 to 1,000,000.
 # --trace: also samples the app's CPU with dotnet-trace and its runtime counters with dotnet-counters during the
 # scenarios (.data/bench-logs/app.nettrace, app.speedscope.json, counters.csv) and prints the top methods.
-# BENCH_ONLY=inbox,board,list,conversion,bulk runs only those scenarios (after the ceilings).
+# BENCH_ONLY=inbox,search,board,list,conversion,bulk runs only those scenarios (after the ceilings).
 # Ports: BENCH_PG_PORT (55434), BENCH_APP_PORT (5090).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 QUICK=""
 TRACE=""
+SCALE=""
 for arg in "$@"; do
     case "$arg" in
         --quick) QUICK="--quick" ;;
         --trace) TRACE=1 ;;
-        *) die "usage: scripts/bench.sh [--quick] [--trace]" ;;
+        --scale) SCALE=1 ;;
+        *) die "usage: scripts/bench.sh [--quick] [--trace] [--scale]" ;;
     esac
 done
 
@@ -75,8 +79,14 @@ export RateLimiting__ApiPerMinute=1000000000 RateLimiting__SignInPerMinute=10000
 log "migrating"
 dotnet "$WEB_DLL" migrate >"$LOGS/migrate.log" 2>&1 || { tail -20 "$LOGS/migrate.log" >&2; die "migration failed"; }
 
-log "seeding ${QUICK:+(quick)}"
-dotnet "$BENCH_DLL" seed --connection "$CS" $QUICK
+SCALE_SIZES=(10000 100000 1000000)
+if [ -n "$SCALE" ]; then
+    log "seeding the first size of the curve (${SCALE_SIZES[0]} leads and list deals)"
+    dotnet "$BENCH_DLL" seed --connection "$CS" --quick --leads "${SCALE_SIZES[0]}" --list-deals "${SCALE_SIZES[0]}"
+else
+    log "seeding ${QUICK:+(quick)}"
+    dotnet "$BENCH_DLL" seed --connection "$CS" $QUICK
+fi
 
 log "pgbench: -i -s 10, then 8 clients for $PGBENCH_SECONDS s (the database's ceiling)"
 "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -i -s 10 -q pgbench >"$LOGS/pgbench-init.log" 2>&1 \
@@ -104,9 +114,25 @@ if [ -n "$TRACE" ]; then
     sleep 3
 fi
 
-log "running the scenarios"
-dotnet "$BENCH_DLL" run --base-url "http://127.0.0.1:$APP_PORT" --connection "$CS" --pgbench-tps "$TPS" \
-    --app-pid "$APP_PID" --out "$OUT" $QUICK ${BENCH_ONLY:+--only "$BENCH_ONLY"}
+if [ -n "$SCALE" ]; then
+    CURVE=()
+    for n in "${SCALE_SIZES[@]}"; do
+        if [ "$n" != "${SCALE_SIZES[0]}" ]; then
+            log "growing to $n leads and list deals (binary COPY)"
+            dotnet "$BENCH_DLL" seed --connection "$CS" --quick --grow --leads "$n" --list-deals "$n"
+        fi
+        log "inbox, search and list at $n (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+        dotnet "$BENCH_DLL" run --base-url "http://127.0.0.1:$APP_PORT" --connection "$CS" --pgbench-tps "$TPS" \
+            --app-pid "$APP_PID" --out "$ROOT/bench/results/scale-$n.json" --only inbox,search,list --rows "$n"
+        CURVE+=("$n=$ROOT/bench/results/scale-$n.json")
+    done
+    log "the curve"
+    dotnet "$BENCH_DLL" curve "${CURVE[@]}"
+else
+    log "running the scenarios"
+    dotnet "$BENCH_DLL" run --base-url "http://127.0.0.1:$APP_PORT" --connection "$CS" --pgbench-tps "$TPS" \
+        --app-pid "$APP_PID" --out "$OUT" $QUICK ${BENCH_ONLY:+--only "$BENCH_ONLY"}
+fi
 
 if [ -n "$TRACE" ]; then
     for pid in "${PROFILER_PIDS[@]}"; do kill -INT "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
