@@ -2,10 +2,12 @@
 # The benchmark in one command: Release build, a private PostgreSQL (same settings as run.sh, fsync on), a seeded
 # database at scale, pgbench's ceiling, the app, the scenarios. Prints a table and writes bench/results/latest.json.
 # Everything it starts is stopped on exit. --quick: smaller data, shorter runs (under 3 minutes).
+# --scale: only the inbox, search and list scenarios, at 10,000, 100,000 and 1,000,000 leads and list deals (the
+# database grows by binary COPY between the runs), then the curve of their p95 and the growth from 100,000 to 1,000,000.
 # --trace: also samples the app's CPU with dotnet-trace and its runtime counters with dotnet-counters during the
 # scenarios (.data/bench-logs/app.nettrace, app.speedscope.json, counters.csv) and prints the top methods.
-# BENCH_ONLY=inbox,board,list,conversion,bulk,mail runs only those scenarios (after the ceilings). mail: issue #19's
-# figures on Debian's dovecot (initial sync of a 10,000-message mailbox, an idle poll's commands, Bcc latency).
+# BENCH_ONLY=inbox,search,board,list,conversion,bulk,mail runs only those scenarios (after the ceilings). mail: issue
+# #19's figures on Debian's dovecot (initial sync of a 10,000-message mailbox, an idle poll's commands, Bcc latency).
 # Ports: BENCH_PG_PORT (55434), BENCH_APP_PORT (5090).
 # --cluster (issue 22): quick data on a primary with a hot standby and PgBouncer (scripts/cluster-lib.sh, ports from
 # CLUSTER_BASE_PORT 58540); inbox and list with reads on the primary and on the replica, conversions/s directly and
@@ -17,12 +19,14 @@ source "$(dirname "$0")/lib.sh"
 QUICK=""
 TRACE=""
 CLUSTER=""
+SCALE=""
 for arg in "$@"; do
     case "$arg" in
         --quick) QUICK="--quick" ;;
         --trace) TRACE=1 ;;
         --cluster) CLUSTER=1; QUICK="--quick" ;;
-        *) die "usage: scripts/bench.sh [--quick] [--trace] [--cluster]" ;;
+        --scale) SCALE=1 ;;
+        *) die "usage: scripts/bench.sh [--quick] [--trace] [--cluster] [--scale]" ;;
     esac
 done
 
@@ -96,9 +100,17 @@ export RateLimiting__ApiPerMinute=1000000000 RateLimiting__SignInPerMinute=10000
 log "migrating"
 dotnet "$WEB_DLL" migrate >"$LOGS/migrate.log" 2>&1 || { tail -20 "$LOGS/migrate.log" >&2; die "migration failed"; }
 
-log "seeding ${QUICK:+(quick)}"
-dotnet "$BENCH_DLL" seed --connection "$CS" $QUICK
+SCALE_SIZES=(10000 100000 1000000)
+if [ -n "$SCALE" ]; then
+    log "seeding the first size of the curve (${SCALE_SIZES[0]} leads and list deals)"
+    dotnet "$BENCH_DLL" seed --connection "$CS" --quick --leads "${SCALE_SIZES[0]}" --list-deals "${SCALE_SIZES[0]}"
+else
+    log "seeding ${QUICK:+(quick)}"
+    dotnet "$BENCH_DLL" seed --connection "$CS" $QUICK
+fi
 
+TPS=0
+if [ -z "$SCALE" ]; then # the curve's scenarios are read against the trivial endpoint only
 log "pgbench: -i -s 10, then 8 clients for $PGBENCH_SECONDS s (the database's ceiling)"
 "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -i -s 10 -q pgbench >"$LOGS/pgbench-init.log" 2>&1 \
     || { tail -20 "$LOGS/pgbench-init.log" >&2; die "pgbench -i failed"; }
@@ -107,6 +119,7 @@ log "pgbench: -i -s 10, then 8 clients for $PGBENCH_SECONDS s (the database's ce
 TPS="$(awk '/^tps = / { print $3; exit }' "$LOGS/pgbench.log")"
 [ -n "$TPS" ] || die "no tps in $LOGS/pgbench.log"
 log "pgbench: $TPS tps"
+fi
 
 if [ -n "$CLUSTER" ]; then
     source "$ROOT/scripts/bench-cluster.sh"
@@ -130,9 +143,25 @@ if [ -n "$TRACE" ]; then
     sleep 3
 fi
 
-log "running the scenarios"
-dotnet "$BENCH_DLL" run --base-url "http://127.0.0.1:$APP_PORT" --connection "$CS" --pgbench-tps "$TPS" \
-    --app-pid "$APP_PID" --out "$OUT" $QUICK ${BENCH_ONLY:+--only "$BENCH_ONLY"}
+if [ -n "$SCALE" ]; then
+    CURVE=()
+    for n in "${SCALE_SIZES[@]}"; do
+        if [ "$n" != "${SCALE_SIZES[0]}" ]; then
+            log "growing to $n leads and list deals (binary COPY)"
+            dotnet "$BENCH_DLL" seed --connection "$CS" --quick --grow --leads "$n" --list-deals "$n"
+        fi
+        log "inbox, search and list at $n (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+        dotnet "$BENCH_DLL" run --base-url "http://127.0.0.1:$APP_PORT" --connection "$CS" --pgbench-tps "$TPS" \
+            --app-pid "$APP_PID" --out "$ROOT/bench/results/scale-$n.json" --only inbox,search,list --rows "$n"
+        CURVE+=("$n=$ROOT/bench/results/scale-$n.json")
+    done
+    log "the curve"
+    dotnet "$BENCH_DLL" curve "${CURVE[@]}"
+else
+    log "running the scenarios"
+    dotnet "$BENCH_DLL" run --base-url "http://127.0.0.1:$APP_PORT" --connection "$CS" --pgbench-tps "$TPS" \
+        --app-pid "$APP_PID" --out "$OUT" $QUICK ${BENCH_ONLY:+--only "$BENCH_ONLY"}
+fi
 
 if [ -n "$TRACE" ]; then
     for pid in "${PROFILER_PIDS[@]}"; do kill -INT "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
@@ -141,7 +170,7 @@ if [ -n "$TRACE" ]; then
     (cd "$ROOT" && dotnet dotnet-trace report "$LOGS/app.nettrace" topN -n 40 --inclusive) || true
 fi
 
-if [ -z "${BENCH_ONLY:-}" ] || [[ ",$BENCH_ONLY," == *,mail,* ]]; then
+if [ -z "$SCALE" ] && { [ -z "${BENCH_ONLY:-}" ] || [[ ",$BENCH_ONLY," == *,mail,* ]]; }; then
     log "mail: initial sync, idle poll and Bcc latency on dovecot"
     ensure_dovecot
     dotnet "$BENCH_DLL" mail --connection "$CS" --out "$ROOT/bench/results/mail.json" $QUICK

@@ -31,6 +31,8 @@ public static class Endpoints
 
     public const string LeadsInbox = "/leads?source=Deal&sort=Created&p={0}";
 
+    public const string LeadsSearch = "/leads?q={0}";
+
     public const string PipelineBoard = "/pipeline?pipelineId={0}";
 
     // Bound to DealListFilter (Status, OwnerId, MinValue) by the deal list page.

@@ -2,10 +2,17 @@ using System.Globalization;
 using DealToLead.Bench;
 
 // Usage:
-//   seed --connection <cs> [--quick]
+//   seed --connection <cs> [--quick] [--leads <n>] [--list-deals <n>] [--grow]   (--grow adds to a seeded database up to n)
 //   run --base-url <url> --connection <cs> --pgbench-tps <n> --app-pid <pid> --out bench/results/latest.json [--quick]
-//       [--only inbox,board,list,conversion,bulk]   (the ceilings always run: every ratio needs them)
+//       [--only inbox,search,board,list,conversion,bulk] [--rows <n>]   (the ceilings always run: every ratio needs them)
+//   curve <rows>=<results.json> ...   (--scale: the p95 of each size and the growth)
 //   mail --connection <cs> --out bench/results/mail.json [--quick]   (a seeded database; starts its own dovecot)
+if (args.Length > 0 && args[0] == "curve")
+{
+    Console.WriteLine(Curve.Table(args.Skip(1).Select(a => a.Split('=', 2)).Select(p => (int.Parse(p[0], CultureInfo.InvariantCulture), p[1])).ToList()));
+    return 0;
+}
+
 if (args.Length == 0 || args[0] is not ("seed" or "run" or "mail"))
 {
     Console.Error.WriteLine("usage: DealToLead.Bench seed --connection <cs> [--quick]");
@@ -39,7 +46,13 @@ if (args[0] == "mail")
 
 if (args[0] == "seed")
 {
-    await new Seeder(connection, SeedSizes.For(quick)).RunAsync();
+    var sizes = SeedSizes.For(quick);
+    sizes = sizes with
+    {
+        Leads = options.TryGetValue("leads", out var leads) ? int.Parse(leads, CultureInfo.InvariantCulture) : sizes.Leads,
+        ListDeals = options.TryGetValue("list-deals", out var listDeals) ? int.Parse(listDeals, CultureInfo.InvariantCulture) : sizes.ListDeals,
+    };
+    await new Seeder(connection, sizes, options.ContainsKey("grow")).RunAsync();
     return 0;
 }
 
@@ -50,5 +63,6 @@ using var scenarios = new Scenarios(new RunOptions(
     options.TryGetValue("app-pid", out var pid) ? int.Parse(pid, CultureInfo.InvariantCulture) : null,
     options.GetValueOrDefault("out", "bench/results/latest.json"),
     quick,
-    options.TryGetValue("only", out var only) ? only.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal) : null));
+    options.TryGetValue("only", out var only) ? only.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal) : null,
+    options.TryGetValue("rows", out var rows) ? int.Parse(rows, CultureInfo.InvariantCulture) : null));
 return await scenarios.RunAsync();

@@ -10,7 +10,7 @@ using Npgsql;
 
 namespace DealToLead.Bench;
 
-public sealed record RunOptions(Uri BaseUrl, string ConnectionString, double PgbenchTps, int? AppPid, string OutPath, bool Quick, IReadOnlySet<string>? Only = null)
+public sealed record RunOptions(Uri BaseUrl, string ConnectionString, double PgbenchTps, int? AppPid, string OutPath, bool Quick, IReadOnlySet<string>? Only = null, int? Rows = null)
 {
     public TimeSpan WarmUp => TimeSpan.FromSeconds(Quick ? 1 : 3);
 
@@ -48,6 +48,9 @@ public sealed partial class Scenarios(RunOptions options) : IDisposable
     private readonly SeedSizes _sizes = SeedSizes.For(options.Quick);
     private LoadResult? _trivial;
 
+    /// <summary>The seeded leads and list deals (each), as the figures name them; --rows when --scale grew the database.</summary>
+    private string Rows => (options.Rows ?? _sizes.Leads).ToString("N0", CultureInfo.InvariantCulture);
+
     public void Dispose()
     {
         _api.Dispose();
@@ -71,13 +74,21 @@ public sealed partial class Scenarios(RunOptions options) : IDisposable
         await CeilingsAsync();
         foreach (var (name, scenario) in new (string, Func<Task>)[]
         {
-            ("inbox", InboxAsync), ("board", BoardAsync), ("list", DealListAsync), ("conversion", SingleConversionAsync), ("bulk", BulkJobsAsync),
+            ("inbox", InboxAsync), ("search", SearchAsync), ("board", BoardAsync), ("list", DealListAsync), ("conversion", SingleConversionAsync), ("bulk", BulkJobsAsync),
         })
         {
             if (options.Only is null || options.Only.Contains(name))
             {
                 await scenario();
             }
+        }
+
+        if (options.Only is null)
+        {
+            // The table, printed whole: these two are not measured by a full run.
+            _report.Add(Row.Unavailable("7 api cursor", "GET /api/v2/deals and /api/v1/leads through 1,000,000 rows", "p95 ≤ 30 ms on every page",
+                "no scenario yet (README, Performance)"));
+            _report.Add(Row.Unavailable("8 growth", "inbox and list p95, 1,000,000 vs 100,000", "≤ 1.3 ×", "scripts/bench.sh --scale prints it"));
         }
 
         Memory();
@@ -163,16 +174,16 @@ public sealed partial class Scenarios(RunOptions options) : IDisposable
         {
             var scenario = $"3 inbox page {page}";
             var url = Endpoints.Format(Endpoints.LeadsInbox, page);
-            var result = await PageLoadAsync(scenario, url, BenchData.LeadRowMarker, InboxClients, "p95 ≤ 30 ms", "≥ 0.5 × trivial");
+            var result = await PageLoadAsync(scenario, url, BenchData.LeadRowMarker, InboxClients, "p95 ≤ 25 ms", "≥ 0.25 × trivial");
             if (result is null)
             {
                 continue;
             }
 
             var p95 = result.Percentile(95);
-            _report.Add(Row.Checked(scenario, "p95, 8 clients", p95, "ms", "≤ 30 ms", p95 <= 30, p95 / _trivial!.Percentile(95), "trivial p95", Errors(result)));
+            _report.Add(Row.Checked(scenario, $"p95, 8 clients, {Rows} leads", p95, "ms", "≤ 25 ms", p95 <= 25, p95 / _trivial!.Percentile(95), "trivial p95", Errors(result)));
             var ratio = result.PerSecond / _trivial.PerSecond;
-            _report.Add(Row.Checked(scenario, "throughput", result.PerSecond, "req/s", "≥ 0.5 × trivial", ratio >= 0.5, ratio, "trivial req/s"));
+            _report.Add(Row.Checked(scenario, "throughput", result.PerSecond, "req/s", "≥ 0.25 × trivial", ratio >= 0.25, ratio, "trivial req/s"));
         }
     }
 
@@ -190,12 +201,49 @@ public sealed partial class Scenarios(RunOptions options) : IDisposable
     private async Task DealListAsync()
     {
         Console.WriteLine("deal list");
-        var result = await PageLoadAsync("5 deal list", await DealListUrlAsync(), BenchData.ListDealTitlePrefix, PageClients, "p95 ≤ 50 ms", null);
+        var result = await PageLoadAsync("5 deal list", await DealListUrlAsync(), BenchData.DealRowMarker, PageClients, "p95 ≤ 50 ms", null);
         if (result is not null)
         {
             var p95 = result.Percentile(95);
-            _report.Add(Row.Checked("5 deal list", $"p95, {PageClients} clients, open + owner + min value", p95, "ms", "≤ 50 ms", p95 <= 50, p95 / _trivial!.Percentile(95), "trivial p95", Errors(result)));
+            _report.Add(Row.Checked("5 deal list", $"p95, {PageClients} clients, {Rows} list deals, open + owner + min value", p95, "ms", "≤ 50 ms", p95 <= 50, p95 / _trivial!.Percentile(95), "trivial p95", Errors(result)));
         }
+    }
+
+    /// <summary>
+    /// Search as you type: each request takes the next term, so the clients cycle through prefixes and infixes of
+    /// titles, person names, emails and organization names, some matching tens of thousands of rows, some a handful.
+    /// </summary>
+    private async Task SearchAsync()
+    {
+        Console.WriteLine("search as you type");
+        var inbox = BenchData.SearchTerms.Select(t => Endpoints.Format(Endpoints.LeadsSearch, Uri.EscapeDataString(t))).ToArray();
+        await SearchLoadAsync("3 inbox search", $"p95, {PageClients} clients, {Rows} leads, {inbox.Length} terms", inbox, BenchData.LeadRowMarker);
+        var list = await DealListUrlAsync();
+        var deals = BenchData.SearchTerms.Select(t => $"{list}&Search={Uri.EscapeDataString(t)}").ToArray();
+        await SearchLoadAsync("5 deal list search", $"p95, {PageClients} clients, {Rows} list deals, three criteria + search, {inbox.Length} terms", deals, null);
+    }
+
+    private async Task SearchLoadAsync(string scenario, string figure, string[] urls, string? marker)
+    {
+        using (var probe = await _browser.GetAsync(urls[0]))
+        {
+            var body = await probe.Content.ReadAsStringAsync();
+            if (probe.StatusCode != HttpStatusCode.OK || (marker is not null && !body.Contains(marker, StringComparison.Ordinal)))
+            {
+                _report.Add(Row.Unavailable(scenario, "p95", "≤ 50 ms", $"{urls[0]} answered {(int)probe.StatusCode} without matching rows"));
+                return;
+            }
+        }
+
+        var turn = 0;
+        var result = await LoadGenerator.RunAsync(PageClients, options.WarmUp, options.Duration, async ct =>
+        {
+            var url = urls[(Interlocked.Increment(ref turn) & int.MaxValue) % urls.Length];
+            using var response = await _browser.GetAsync(url, HttpCompletionOption.ResponseContentRead, ct);
+            return response.StatusCode == HttpStatusCode.OK ? OperationResult.Ok : OperationResult.Fail($"{url} answered {(int)response.StatusCode}");
+        });
+        var p95 = result.Percentile(95);
+        _report.Add(Row.Checked(scenario, figure, p95, "ms", "≤ 50 ms", p95 <= 50, p95 / _trivial!.Percentile(95), "trivial p95", Errors(result)));
     }
 
     /// <summary>Null (and a "not available" row) when the page is missing or still a placeholder without the seeded rows.</summary>
@@ -299,8 +347,8 @@ public sealed partial class Scenarios(RunOptions options) : IDisposable
     {
         Console.WriteLine("bulk jobs");
         var small = await BulkJobAsync("2 bulk job 100", BenchData.Bulk100Stage, "≤ 1 s", 1.0, TimeSpan.FromMilliseconds(20));
-        var large = await BulkJobAsync($"2 bulk job {_sizes.BulkLargeDeals:N0}", BenchData.BulkLargeStage, options.Quick ? "≤ 3 s (30 s per 10,000)" : "≤ 30 s",
-            30.0 * _sizes.BulkLargeDeals / 10_000, TimeSpan.FromMilliseconds(100));
+        var large = await BulkJobAsync($"2 bulk job {_sizes.BulkLargeDeals:N0}", BenchData.BulkLargeStage, options.Quick ? "≤ 1 s (10 s per 10,000)" : "≤ 10 s",
+            10.0 * _sizes.BulkLargeDeals / 10_000, TimeSpan.FromMilliseconds(100));
         if (small is { } s && large is { } l)
         {
             var growth = l.MillisecondsPerDeal / s.MillisecondsPerDeal;

@@ -13,7 +13,7 @@ namespace DealToLead.Bench;
 /// Fills a migrated, empty database at benchmark scale with set-based SQL. Deterministic: every value is a
 /// function of the row number, and all timestamps hang off one fixed instant.
 /// </summary>
-public sealed class Seeder(string connectionString, SeedSizes sizes)
+public sealed class Seeder(string connectionString, SeedSizes sizes, bool grow = false)
 {
     private const string At = "TIMESTAMPTZ '2026-06-01 09:00:00+00'";
     private const string DealLabels = "ARRAY['Hot','Warm','Cold','Partner','Upsell']";
@@ -23,7 +23,8 @@ public sealed class Seeder(string connectionString, SeedSizes sizes)
     public async Task RunAsync()
     {
         var total = Stopwatch.StartNew();
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        // No command timeout: a million rows' COPY ends with their foreign-key checks, which take longer than 30 s here.
+        await using var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 0 }.ConnectionString);
 
         await using (var db = new CrmDbContext(new DbContextOptionsBuilder<CrmDbContext>().UseNpgsql(connectionString).UseSnakeCaseNamingConvention().Options))
         {
@@ -31,13 +32,21 @@ public sealed class Seeder(string connectionString, SeedSizes sizes)
             await DemoUsers.EnsureAsync(db, new PasswordHasher<AppUser>(), TimeProvider.System);
         }
 
+        var ids = await ScalarAsync<int[]>(dataSource, $"SELECT ARRAY[{string.Join(", ", DemoUsers.All.Select(u => $"(SELECT id FROM users WHERE email = '{u.Email}')"))}]");
         if (await ScalarAsync<long>(dataSource, $"SELECT count(*) FROM pipelines WHERE name = '{BenchData.BoardPipeline}'") > 0)
         {
-            Console.WriteLine("The benchmark data is already there; drop the database to seed again.");
+            if (!grow)
+            {
+                Console.WriteLine("The benchmark data is already there; drop the database to seed again (or pass --grow).");
+                return;
+            }
+
+            await GrowAsync(dataSource, ids);
+            await StepAsync(dataSource, "VACUUM ANALYZE leads, deals, persons, organizations", "VACUUM (ANALYZE) leads, deals, persons, organizations;");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"grown in {total.Elapsed.TotalSeconds:F1} s"));
             return;
         }
 
-        var ids = await ScalarAsync<int[]>(dataSource, $"SELECT ARRAY[{string.Join(", ", DemoUsers.All.Select(u => $"(SELECT id FROM users WHERE email = '{u.Email}')"))}]");
         var users = $"ARRAY[{string.Join(", ", ids)}]";
         var rep = ids[Array.IndexOf(DemoUsers.All.ToArray(), DemoUsers.Rep)];
 
@@ -83,40 +92,9 @@ public sealed class Seeder(string connectionString, SeedSizes sizes)
                 (SELECT (SELECT min(id) FROM persons) AS first_person, (SELECT min(id) FROM organizations) AS first_org) c;
             """);
 
-        await StepAsync(dataSource, $"{sizes.ListDeals:N0} deals for the deal list", $"""
-            INSERT INTO deals (title, value_amount, value_currency, expected_close_date, probability, status, lost_reason, won_at, lost_at,
-                owner_id, person_id, organization_id, pipeline_id, stage_id, visibility, labels, created_at, updated_at)
-            SELECT '{BenchData.ListDealTitlePrefix}' || lpad(i::text, 6, '0'), (i * 7919) % 100000 + (i % 100) / 100.0,
-                (ARRAY['EUR','EUR','EUR','USD','SEK'])[1 + i % 5], DATE '2026-01-01' + i % 540, (i % 10) * 10,
-                CASE WHEN i % 10 < 6 THEN 'Open' WHEN i % 10 < 8 THEN 'Won' ELSE 'Lost' END,
-                CASE WHEN i % 10 >= 8 THEN 'Chose a competitor' END,
-                CASE WHEN i % 10 IN (6, 7) THEN {At} - (i % 300) * INTERVAL '1 day' END,
-                CASE WHEN i % 10 >= 8 THEN {At} - (i % 300) * INTERVAL '1 day' END,
-                ({users})[1 + i % 4], c.first_person + i % {SharedPersons}, c.first_org + (i * 7) % {SharedOrganizations},
-                s.pipeline_id, s.ids[1 + i % 6], CASE WHEN i % 10 = 3 THEN 'OwnerOnly' ELSE 'EntireCompany' END,
-                CASE WHEN i % 3 = 0 THEN ARRAY[({DealLabels})[1 + i % 5]] ELSE ARRAY[]::text[] END,
-                {At} - i * INTERVAL '5 minutes', {At}
-            FROM generate_series(1, {sizes.ListDeals}) i,
-                (SELECT min(p.id) AS pipeline_id, array_agg(st.id ORDER BY st.order_nr) AS ids FROM pipelines p JOIN stages st ON st.pipeline_id = p.id
-                 WHERE p.name = '{BenchData.ListPipeline}') s,
-                (SELECT (SELECT min(id) FROM persons) AS first_person, (SELECT min(id) FROM organizations) AS first_org) c;
-            """);
-
         await SeedRichDealsAsync(dataSource, rep);
 
-        await StepAsync(dataSource, $"{sizes.Leads:N0} leads, half from source Deal", $"""
-            INSERT INTO leads (id, title, value_amount, value_currency, expected_close_date, owner_id, creator_id, person_id, organization_id,
-                visibility, label_ids, source, is_archived, was_seen, created_at, updated_at)
-            SELECT md5('bench-lead-' || i)::uuid, '{BenchData.LeadTitlePrefix}' || lpad(i::text, 6, '0'),
-                CASE WHEN i % 4 = 0 THEN NULL ELSE 100 + (i * 13) % 20000 END, CASE WHEN i % 4 = 0 THEN NULL ELSE 'EUR' END,
-                DATE '2026-07-01' + i % 200, ({users})[1 + i % 4], ({users})[1 + i % 4],
-                c.first_person + i % {SharedPersons}, CASE WHEN i % 3 = 0 THEN c.first_org + i % {SharedOrganizations} END,
-                'EntireCompany', ARRAY[]::uuid[],
-                CASE WHEN i % 2 = 0 THEN 'Deal' ELSE (ARRAY['ManuallyCreated','WebForms','Import','Api'])[1 + (i / 2) % 4] END,
-                i % 20 = 10, i % 5 = 0, {At} - i * INTERVAL '1 minute', {At}
-            FROM generate_series(1, {sizes.Leads}) i,
-                (SELECT (SELECT min(id) FROM persons) AS first_person, (SELECT min(id) FROM organizations) AS first_org) c;
-            """);
+        await GrowAsync(dataSource, ids);
 
         await StepAsync(dataSource, "bulk conversion limit raised to 10,000", "UPDATE company_settings SET bulk_conversion_limit = 10000;");
         await StepAsync(dataSource, "VACUUM ANALYZE", "VACUUM (ANALYZE);");
@@ -128,6 +106,14 @@ public sealed class Seeder(string connectionString, SeedSizes sizes)
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seeded in {total.Elapsed.TotalSeconds:F1} s"));
+    }
+
+    /// <summary>The searchable leads and the list pipeline's deals, with their persons and organizations, by binary COPY.</summary>
+    private async Task GrowAsync(NpgsqlDataSource dataSource, int[] users)
+    {
+        var pipelineId = await ScalarAsync<int>(dataSource, $"SELECT id FROM pipelines WHERE name = '{BenchData.ListPipeline}'");
+        var stageIds = await ScalarAsync<int[]>(dataSource, $"SELECT array_agg(id ORDER BY order_nr) FROM stages WHERE pipeline_id = {pipelineId}");
+        await new BulkCopy(dataSource, users, new DateTimeOffset(2026, 6, 1, 9, 0, 0, TimeSpan.Zero)).GrowAsync(sizes.Leads, sizes.ListDeals, pipelineId, stageIds);
     }
 
     /// <summary>Deals owned by the rep, each with its own person and organization, 20 custom field values and 42 items.</summary>

@@ -18,6 +18,8 @@ public static class DependencyInjection
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AuditingInterceptor>();
         services.AddSingleton<UnprepareFailedCommands>();
+        services.AddSingleton<ReferenceDataCache>();
+        services.AddSingleton<ReferenceDataCache.Invalidation>();
         services.AddSingleton(provider => CreateDataSource(ConnectionString(provider.GetRequiredService<IConfiguration>())));
         // Pooled, so a request does not build the context's internal services anew (docs/decisions/0008); hence a
         // singleton interceptor and no scoped dependencies in the options.
@@ -89,7 +91,8 @@ public static class DependencyInjection
             }
         })
         .UseSnakeCaseNamingConvention()
-        .AddInterceptors(provider.GetRequiredService<AuditingInterceptor>(), provider.GetRequiredService<UnprepareFailedCommands>(), StoredHtmlInterceptor.Instance)
+        .AddInterceptors(provider.GetRequiredService<AuditingInterceptor>(), provider.GetRequiredService<UnprepareFailedCommands>(), StoredHtmlInterceptor.Instance,
+            provider.GetRequiredService<ReferenceDataCache.Invalidation>())
         .AddInterceptors(provider.GetServices<IInterceptor>());
 
     /// <summary>

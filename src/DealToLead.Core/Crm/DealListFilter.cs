@@ -1,3 +1,4 @@
+using DealToLead.Core.Common;
 using DealToLead.Core.Users;
 using Microsoft.EntityFrameworkCore;
 
@@ -84,10 +85,9 @@ public sealed record DealListFilter
 
         if (!string.IsNullOrWhiteSpace(Search))
         {
-            var pattern = $"%{Search.Trim().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal)}%";
-            query = query.Where(d => EF.Functions.ILike(d.Title, pattern)
-                || (d.Person != null && EF.Functions.ILike(d.Person.Name, pattern))
-                || (d.Organization != null && EF.Functions.ILike(d.Organization.Name, pattern)));
+            // Title, person and organization names, in one trigram-indexed column (docs/decisions/0018).
+            var pattern = TextSearch.ContainsPattern(Search);
+            query = query.Where(d => EF.Functions.ILike(EF.Property<string>(d, TextSearch.Property), pattern));
         }
 
         return query;

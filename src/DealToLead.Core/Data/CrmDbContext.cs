@@ -54,6 +54,8 @@ public class CrmDbContext(DbContextOptions<CrmDbContext> options)
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+        // Trigram indexes for search as you type (docs/decisions/0018); contrib, shipped with the server.
+        builder.HasPostgresExtension("pg_trgm");
         // Identity names its tables explicitly ("AspNetUsers"), which the snake_case convention leaves alone.
         builder.Entity<AppUser>().ToTable("users");
         builder.Entity<IdentityRole<int>>().ToTable("roles");

@@ -19,9 +19,10 @@ public static class LeadLabelRules
     }
 
     /// <summary>Deletes the label and takes it off every lead in the same statement set.</summary>
-    public static async Task<bool> DeleteAsync(CrmDbContext db, Guid labelId, CancellationToken cancellationToken)
+    public static async Task<bool> DeleteAsync(CrmDbContext db, ReferenceDataCache cache, Guid labelId, CancellationToken cancellationToken)
     {
         var deleted = await db.LeadLabels.Where(l => l.Id == labelId).ExecuteDeleteAsync(cancellationToken);
+        cache.Invalidate();
         if (deleted > 0)
         {
             await db.Database.ExecuteSqlInterpolatedAsync(

@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using DealToLead.Core.Common;
 using DealToLead.Core.Crm;
 using DealToLead.Core.Data;
 using DealToLead.Core.Users;
@@ -75,10 +76,9 @@ public sealed record LeadListFilter
 
         if (!string.IsNullOrWhiteSpace(Search))
         {
-            var pattern = $"%{Search.Trim().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal)}%";
-            query = query.Where(l => EF.Functions.ILike(l.Title, pattern)
-                || (l.Person != null && EF.Functions.ILike(l.Person.Name, pattern))
-                || (l.Organization != null && EF.Functions.ILike(l.Organization.Name, pattern)));
+            // Title, person name and emails, organization name, in one trigram-indexed column (docs/decisions/0018).
+            var pattern = TextSearch.ContainsPattern(Search);
+            query = query.Where(l => EF.Functions.ILike(EF.Property<string>(l, TextSearch.Property), pattern));
         }
 
         return query;

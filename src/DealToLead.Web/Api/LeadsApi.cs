@@ -410,14 +410,14 @@ public static class LeadsApi
         return ApiResults.Ok(LabelDto(label));
     }
 
-    private static async Task<IResult> DeleteLabelAsync(string id, CurrentUser currentUser, CrmDbContext db, CancellationToken ct)
+    private static async Task<IResult> DeleteLabelAsync(string id, CurrentUser currentUser, CrmDbContext db, ReferenceDataCache cache, CancellationToken ct)
     {
         if (!(await currentUser.RequireAccessAsync(ct)).IsGlobalAdmin)
         {
             return ApiResults.Forbidden("Only admins manage lead labels.");
         }
 
-        return Guid.TryParse(id, out var labelId) && await LeadLabelRules.DeleteAsync(db, labelId, ct)
+        return Guid.TryParse(id, out var labelId) && await LeadLabelRules.DeleteAsync(db, cache, labelId, ct)
             ? ApiResults.Ok(new { id = labelId })
             : ApiResults.NotFound("Lead label");
     }

@@ -72,6 +72,8 @@ public class DealToLeadApp : WebApplicationFactory<Program>, IAsyncLifetime
             }
         }
 
+        // Respawn's deletes bypass EF, so the cached labels and owners must go with them.
+        Services.GetRequiredService<ReferenceDataCache>().Invalidate();
         await using var scope = Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<ReferenceData>().EnsureAsync();
         await DemoUsers.EnsureAsync(

@@ -57,6 +57,47 @@ public sealed class QueryBudgetTests(DealToLeadApp app) : AppTest(app)
         forFew.Should().BeLessThanOrEqualTo(PageBudget);
     }
 
+    [Theory]
+    [InlineData("/leads?q=inbox%20lead")]
+    [InlineData("/leads?q=box%20org&source=Deal&sort=Title&dir=asc&p=1")]
+    public async Task The_inbox_search_issues_as_many_commands_for_a_full_page_of_matches_as_for_three(string url)
+    {
+        var counter = new SqlCommandCounter();
+        using var host = App.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<IInterceptor>(counter)));
+        counter.CountOnlyRequestsOf(host.Services);
+        using var client = await SignInAsync(host);
+        await AddLeadsAsync(3, first: 0);
+        await CountAsync(counter, client, url); // the first request of a host loads what it caches
+        var forFew = await CountAsync(counter, client, url);
+
+        await AddLeadsAsync(60, first: 3);
+        var forFullPage = await CountAsync(counter, client, url);
+
+        forFullPage.Should().Be(forFew);
+        forFew.Should().BeLessThanOrEqualTo(PageBudget);
+    }
+
+    [Fact]
+    public async Task The_deal_list_search_issues_as_many_commands_for_a_full_page_of_matches_as_for_three()
+    {
+        var counter = new SqlCommandCounter();
+        using var host = App.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<IInterceptor>(counter)));
+        counter.CountOnlyRequestsOf(host.Services);
+        using var client = await SignInAsync(host);
+        var pipelineId = await CreatePipelineAsync(stages: 3);
+        await AddDealsAsync(pipelineId, 3, first: 0);
+        var rep = await App.UserIdAsync(DemoUsers.Rep);
+        var url = $"/deals?Status=Open&OwnerId={rep}&MinValue=1000&Search=board%20org";
+        await CountAsync(counter, client, url); // the first request of a host loads what it caches
+        var forFew = await CountAsync(counter, client, url);
+
+        await AddDealsAsync(pipelineId, 160, first: 3);
+        var forFullPage = await CountAsync(counter, client, url);
+
+        forFullPage.Should().Be(forFew);
+        forFew.Should().BeLessThanOrEqualTo(PageBudget);
+    }
+
     [Fact]
     public async Task The_pipeline_board_issues_as_many_commands_for_eighty_deals_as_for_three()
     {

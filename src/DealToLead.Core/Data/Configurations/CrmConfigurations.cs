@@ -84,10 +84,18 @@ internal sealed class DealConfiguration : IEntityTypeConfiguration<Deal>
         builder.HasOne(d => d.Stage).WithMany().HasForeignKey(d => d.StageId).OnDelete(DeleteBehavior.Restrict);
         builder.HasIndex(d => new { d.StageId, d.Status }).HasFilter("deleted_at IS NULL");
         // value_amount third: the deal list's owner + status + minimum value filter stays inside the index (docs/decisions/0003).
-        builder.HasIndex(d => new { d.OwnerId, d.Status, d.ValueAmount }).HasFilter("deleted_at IS NULL");
+        // Visibility, the sort and the search text included: the list's count and its page of ids for that filter,
+        // searched or not, are index-only scans (docs/decisions/0018).
+        builder.HasIndex(d => new { d.OwnerId, d.Status, d.ValueAmount })
+            .IncludeProperties(nameof(Deal.Visibility), nameof(Deal.CreatedAt), nameof(Deal.Id), TextSearch.Property).HasFilter("deleted_at IS NULL");
+        // The list's default order within an owner's open deals: the page walks it and stops after 50 (ADR 0018).
+        builder.HasIndex(d => new { d.OwnerId, d.Status, d.CreatedAt, d.Id }).IncludeProperties(d => new { d.ValueAmount, d.Visibility }).HasFilter("deleted_at IS NULL");
         builder.HasIndex(d => d.DeletedAt).HasFilter("deleted_at IS NOT NULL");
         // The API's update_time sort and updated_since sync page through it by (updated_at, id) keyset (docs/decisions/0013).
         builder.HasIndex(d => new { d.UpdatedAt, d.Id }).HasFilter("deleted_at IS NULL");
+        // Partial: a converted (soft-deleted) deal's new row version adds no trigram entries (docs/decisions/0018).
+        builder.Property<string?>(TextSearch.Property).IsDatabaseMaintained();
+        builder.HasIndex(TextSearch.Property).HasMethod("gin").HasOperators("gin_trgm_ops").HasFilter("deleted_at IS NULL");
     }
 }
 

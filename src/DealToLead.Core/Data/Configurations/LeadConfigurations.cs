@@ -1,3 +1,4 @@
+using DealToLead.Core.Common;
 using DealToLead.Core.Conversions;
 using DealToLead.Core.Crm;
 using DealToLead.Core.Leads;
@@ -28,6 +29,8 @@ internal sealed class LeadConfiguration : IEntityTypeConfiguration<Lead>
         builder.HasIndex(l => new { l.IsArchived, l.CreatedAt, l.Id }).IncludeProperties(l => new { l.OwnerId, l.Visibility });
         builder.HasIndex(l => new { l.OwnerId, l.IsArchived });
         builder.HasIndex(l => l.OriginDealId);
+        builder.Property<string?>(TextSearch.Property).IsDatabaseMaintained();
+        builder.HasIndex(TextSearch.Property).HasMethod("gin").HasOperators("gin_trgm_ops");
     }
 }
 

@@ -21,6 +21,7 @@ namespace DealToLead.Infrastructure.Database.Migrations
                 .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("DealToLead.Core.Common.CompanySettings", b =>
@@ -412,6 +413,10 @@ namespace DealToLead.Infrastructure.Database.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("probability");
 
+                    b.Property<string>("SearchText")
+                        .HasColumnType("text")
+                        .HasColumnName("search_text");
+
                     b.Property<Guid?>("SourceLeadId")
                         .HasColumnType("uuid")
                         .HasColumnName("source_lead_id");
@@ -484,6 +489,13 @@ namespace DealToLead.Infrastructure.Database.Migrations
                     b.HasIndex("PipelineId")
                         .HasDatabaseName("ix_deals_pipeline_id");
 
+                    b.HasIndex("SearchText")
+                        .HasDatabaseName("ix_deals_search_text")
+                        .HasFilter("deleted_at IS NULL");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchText"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("SearchText"), new[] { "gin_trgm_ops" });
+
                     b.HasIndex("StageId", "Status")
                         .HasDatabaseName("ix_deals_stage_id_status")
                         .HasFilter("deleted_at IS NULL");
@@ -495,6 +507,14 @@ namespace DealToLead.Infrastructure.Database.Migrations
                     b.HasIndex("OwnerId", "Status", "ValueAmount")
                         .HasDatabaseName("ix_deals_owner_id_status_value_amount")
                         .HasFilter("deleted_at IS NULL");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("OwnerId", "Status", "ValueAmount"), new[] { "Visibility", "CreatedAt", "Id", "SearchText" });
+
+                    b.HasIndex("OwnerId", "Status", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_deals_owner_id_status_created_at_id")
+                        .HasFilter("deleted_at IS NULL");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("OwnerId", "Status", "CreatedAt", "Id"), new[] { "ValueAmount", "Visibility" });
 
                     b.ToTable("deals", (string)null);
                 });
@@ -1189,6 +1209,10 @@ namespace DealToLead.Infrastructure.Database.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("probability");
 
+                    b.Property<string>("SearchText")
+                        .HasColumnType("text")
+                        .HasColumnName("search_text");
+
                     b.Property<string>("Source")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -1247,6 +1271,12 @@ namespace DealToLead.Infrastructure.Database.Migrations
 
                     b.HasIndex("PersonId")
                         .HasDatabaseName("ix_leads_person_id");
+
+                    b.HasIndex("SearchText")
+                        .HasDatabaseName("ix_leads_search_text");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchText"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("SearchText"), new[] { "gin_trgm_ops" });
 
                     b.HasIndex("OwnerId", "IsArchived")
                         .HasDatabaseName("ix_leads_owner_id_is_archived");

@@ -42,6 +42,22 @@ public class IndexModel(ReadContext reads, CurrentUser currentUser, DealCommands
         Total = await query.CountAsync();
         // Past the end, even where the offset would overflow, is the last page.
         PageNumber = Math.Min(PageNumber, Math.Max(1, (int)Math.Ceiling(Total / (double)PageSize)));
+        // Deferred join: the filtered, ordered page of ids first (an index-only scan for the list's usual filters),
+        // then the rows and their joins for those 50 ids only (docs/decisions/0018).
+        var pageOfIds = Order(query).Skip((PageNumber - 1) * PageSize).Take(PageSize).Select(d => d.Id);
+        Rows = await Order(query.Where(d => pageOfIds.Contains(d.Id)))
+            .Select(d => new DealRow(d.Id, d.Title, d.ValueAmount, d.ValueCurrency,
+                d.Organization != null ? d.Organization.Name : null, d.Person != null ? d.Person.Name : null,
+                d.Pipeline!.Name, d.Stage!.Name, d.Owner!.DisplayName, d.ExpectedCloseDate, d.Status, d.DeletedAt, d.Labels))
+            .ToListAsync();
+        Pipelines = await db.Pipelines.AsNoTracking().Include(p => p.Stages.OrderBy(s => s.OrderNr))
+            .OrderByDescending(p => p.IsDefault).ThenBy(p => p.OrderNr).ToListAsync();
+        Owners = (await db.Users.AsNoTracking().OrderBy(u => u.DisplayName).Select(u => new { u.Id, u.DisplayName }).ToListAsync())
+            .Select(u => (u.Id, u.DisplayName)).ToList();
+    }
+
+    private IOrderedQueryable<Deal> Order(IQueryable<Deal> query)
+    {
         IOrderedQueryable<Deal> ordered = (Sort, Descending) switch
         {
             ("title", false) => query.OrderBy(d => d.Title),
@@ -63,16 +79,7 @@ public class IndexModel(ReadContext reads, CurrentUser currentUser, DealCommands
             (_, false) => query.OrderBy(d => d.CreatedAt),
             _ => query.OrderByDescending(d => d.CreatedAt),
         };
-        Rows = await ordered.ThenBy(d => d.Id)
-            .Skip((PageNumber - 1) * PageSize).Take(PageSize)
-            .Select(d => new DealRow(d.Id, d.Title, d.ValueAmount, d.ValueCurrency,
-                d.Organization != null ? d.Organization.Name : null, d.Person != null ? d.Person.Name : null,
-                d.Pipeline!.Name, d.Stage!.Name, d.Owner!.DisplayName, d.ExpectedCloseDate, d.Status, d.DeletedAt, d.Labels))
-            .ToListAsync();
-        Pipelines = await db.Pipelines.AsNoTracking().Include(p => p.Stages.OrderBy(s => s.OrderNr))
-            .OrderByDescending(p => p.IsDefault).ThenBy(p => p.OrderNr).ToListAsync();
-        Owners = (await db.Users.AsNoTracking().OrderBy(u => u.DisplayName).Select(u => new { u.Id, u.DisplayName }).ToListAsync())
-            .Select(u => (u.Id, u.DisplayName)).ToList();
+        return ordered.ThenBy(d => d.Id);
     }
 
     public async Task<IActionResult> OnPostRestoreAsync(int? restoreId, int[] ids, string? returnQuery)

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Localization;
 namespace DealToLead.Web.Pages.Settings;
 
 [Authorize(Policy = Policies.GlobalAdmin)]
-public class LeadLabelsModel(CrmDbContext db, TimeProvider clock, IStringLocalizer<SettingsText> text) : PageModel
+public class LeadLabelsModel(CrmDbContext db, ReferenceDataCache cache, TimeProvider clock, IStringLocalizer<SettingsText> text) : PageModel
 {
     public IReadOnlyList<LeadLabel> Labels { get; private set; } = [];
 
@@ -57,7 +57,7 @@ public class LeadLabelsModel(CrmDbContext db, TimeProvider clock, IStringLocaliz
 
     public async Task<IActionResult> OnPostDeleteAsync(Guid labelId, CancellationToken cancellationToken)
     {
-        await LeadLabelRules.DeleteAsync(db, labelId, cancellationToken);
+        await LeadLabelRules.DeleteAsync(db, cache, labelId, cancellationToken);
         TempData["Flash"] = text["Label deleted."].Value;
         return RedirectToPage();
     }

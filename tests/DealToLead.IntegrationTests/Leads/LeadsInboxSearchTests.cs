@@ -1,0 +1,100 @@
+using DealToLead.Core.Crm;
+using DealToLead.Infrastructure.Seeding;
+using DealToLead.IntegrationTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace DealToLead.IntegrationTests.Leads;
+
+/// <summary>
+/// Search as you type over the trigger-maintained search text (ADR 0018): title, person name and emails,
+/// organization name; prefix and infix; renames of a person or an organization are found at once.
+/// </summary>
+public class LeadsInboxSearchTests(DealToLeadApp app) : AppTest(app)
+{
+    [Theory]
+    [InlineData("Fleet", "title prefix")]
+    [InlineData("eet track", "title infix")]
+    [InlineData("Ingrid", "person prefix")]
+    [InlineData("ndqv", "person infix")]
+    [InlineData("ingrid.l@", "email")]
+    [InlineData("polarwave", "organization, any case")]
+    [InlineData("wave Rob", "organization infix")]
+    public async Task The_inbox_finds_a_lead_by_any_searched_column(string term, string because)
+    {
+        var (wanted, _) = await TwoLeadsAsync();
+        var client = await App.SignInAsync(DemoUsers.Rep);
+
+        var found = LeadTestData.RowIds(await client.GetStringAsync($"/leads?q={Uri.EscapeDataString(term)}"));
+
+        found.Should().Equal([wanted], because);
+    }
+
+    [Fact]
+    public async Task Renaming_a_person_or_an_organization_changes_what_finds_their_leads()
+    {
+        var (wanted, _) = await TwoLeadsAsync();
+        await App.WithDbAsync(async db =>
+        {
+            var lead = await db.Leads.Include(l => l.Person).Include(l => l.Organization).SingleAsync(l => l.Id == wanted);
+            lead.Person!.Name = "Gunhild Svedberg";
+            lead.Organization!.Name = "Tundra Mining AB";
+            await db.SaveChangesAsync();
+        });
+        var client = await App.SignInAsync(DemoUsers.Rep);
+
+        LeadTestData.RowIds(await client.GetStringAsync("/leads?q=svedb")).Should().Equal(wanted);
+        LeadTestData.RowIds(await client.GetStringAsync("/leads?q=tundra")).Should().Equal(wanted);
+        LeadTestData.RowIds(await client.GetStringAsync("/leads?q=Lindqvist")).Should().BeEmpty("the old name no longer matches");
+        LeadTestData.RowIds(await client.GetStringAsync("/leads?q=ingrid.l@")).Should().Equal([wanted], "the email did not change");
+    }
+
+    [Fact]
+    public async Task Wildcards_in_the_term_are_matched_literally()
+    {
+        await TwoLeadsAsync();
+        var client = await App.SignInAsync(DemoUsers.Rep);
+
+        LeadTestData.RowIds(await client.GetStringAsync("/leads?q=%25%25%25")).Should().BeEmpty();
+        LeadTestData.RowIds(await client.GetStringAsync("/leads?q=___")).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task The_deal_list_finds_deals_by_title_person_or_organization_infix()
+    {
+        var rep = await App.UserIdAsync(DemoUsers.Rep);
+        await App.WithDbAsync(async db =>
+        {
+            var organization = new Organization { Name = "Harborlight Foods Oy" };
+            var astrid = new Person { Name = "Astrid Holm", Organization = organization };
+            var hugo = new Person { Name = "Hugo Lund" };
+            db.Persons.AddRange(astrid, hugo);
+            await db.SaveChangesAsync();
+            await new DealBuilder(rep).Titled("Cold storage retrofit").For(astrid.Id, organization.Id).BuildAsync(db);
+            await new DealBuilder(rep).Titled("Payroll module").For(hugo.Id, null).BuildAsync(db);
+        });
+        var client = await App.SignInAsync(DemoUsers.Rep);
+
+        foreach (var term in new[] { "retrofit", "storage ret", "trid Ho", "rborlig" })
+        {
+            var html = await client.GetStringAsync($"/deals?Search={Uri.EscapeDataString(term)}");
+            html.Should().Contain("Cold storage retrofit", term).And.NotContain("Payroll module", term);
+        }
+    }
+
+    /// <summary>The lead a test looks for, and one that shares nothing searchable with it.</summary>
+    private async Task<(Guid Wanted, Guid Other)> TwoLeadsAsync()
+    {
+        var rep = await App.UserIdAsync(DemoUsers.Rep);
+        return await App.WithDbAsync(async db =>
+        {
+            var polar = new Organization { Name = "Polarwave Robotics AB" };
+            var wanted = await new LeadBuilder(rep).Titled("Fleet tracking Q3")
+                .For(new Person { Name = "Ingrid Lindqvist", Emails = ["ingrid.l@polarwave.se"], Organization = polar }).BuildAsync(db);
+            wanted.Organization = polar;
+            var other = await new LeadBuilder(rep).Titled("Office chairs")
+                .For(new Person { Name = "Bo Berg", Emails = ["bo@berg.example"] }).BuildAsync(db);
+            await db.SaveChangesAsync();
+            return (wanted.Id, other.Id);
+        });
+    }
+}
