@@ -190,7 +190,8 @@ public sealed class MailIntake(CrmDbContext db, IOptions<SmartBccOptions> bccOpt
             return [];
         }
 
-        var personIds = await db.Persons.Where(p => p.Emails.Any(e => participants.Contains(e.ToLower()))).Select(p => p.Id).ToListAsync(cancellationToken);
+        // lower_emails(emails) has a GIN index (migration PersonEmailLookup): one index probe per message, not a scan of every person.
+        var personIds = await db.Database.SqlQuery<int>($"SELECT id AS \"Value\" FROM persons WHERE lower_emails(emails) && {participants}").ToListAsync(cancellationToken);
         if (personIds.Count == 0)
         {
             return [];
