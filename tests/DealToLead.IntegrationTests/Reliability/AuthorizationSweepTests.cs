@@ -40,6 +40,7 @@ public class AuthorizationSweepTests(DealToLeadApp app, ITestOutputHelper output
         // The sweep's id is no email's: who may see an email's frame is StoredHtmlTests' business.
         ["/emails/{id:int}/frame"] = (302, 404, 404),
         ["/emails/attachments/{id:int}"] = (302, 404, 404),
+        ["/emails/unlinked"] = (302, 200, 200),
         ["/files/{id:int}/download"] = (302, 404, 404),
         ["/persons/{id:int}"] = (302, 200, 200),
         ["/organizations/{id:int}"] = (302, 200, 200),

@@ -90,3 +90,12 @@ document.addEventListener("submit", (event) => {
         panel.focus({ preventScroll: !phone.matches });
     }
 })();
+
+// A copy button (the Smart Bcc address): copies the value of the field it names.
+document.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-copy]");
+    const field = button && document.getElementById(button.dataset.copy);
+    if (field && navigator.clipboard) {
+        navigator.clipboard.writeText(field.value);
+    }
+});
