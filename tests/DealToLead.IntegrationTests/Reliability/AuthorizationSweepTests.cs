@@ -41,6 +41,7 @@ public class AuthorizationSweepTests(DealToLeadApp app, ITestOutputHelper output
         ["/emails/{id:int}/frame"] = (302, 404, 404),
         ["/emails/attachments/{id:int}"] = (302, 404, 404),
         ["/emails/unlinked"] = (302, 200, 200),
+        ["/settings/email-sync"] = (302, 200, 200),
         ["/files/{id:int}/download"] = (302, 404, 404),
         ["/persons/{id:int}"] = (302, 200, 200),
         ["/organizations/{id:int}"] = (302, 200, 200),
