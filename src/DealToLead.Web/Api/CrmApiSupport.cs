@@ -6,7 +6,7 @@ namespace DealToLead.Web.Api;
 
 /// <summary>
 /// Offset paging as Pipedrive's v1 lists do it: <c>start</c> and <c>limit</c> in, <c>additional_data.pagination</c> out.
-/// The v2 lists page with cursors instead (<see cref="KeysetSorts{T}"/>).
+/// The v2 lists page with cursors instead (<see cref="KeysetSorts{T, TId}"/>).
 /// </summary>
 public sealed record Paging(int Start, int Limit)
 {
@@ -30,14 +30,15 @@ public sealed record Paging(int Start, int Limit)
     }
 
     /// <summary>Takes one item more than asked, to know whether there is a next page without a count.</summary>
-    public IResult Page<T>(List<T> rowsPlusOne)
+    /// <param name="nextCursor">Where a cursor-paged walk of the same list and sort goes on, for lists that offer one.</param>
+    public IResult Page<T>(List<T> rowsPlusOne, string? nextCursor = null)
     {
         var more = rowsPlusOne.Count > Limit;
         var data = more ? rowsPlusOne.Take(Limit).ToList() : rowsPlusOne;
         var pagination = new PaginationInfo(Start, Limit, more, more ? Start + Limit : null);
         // Pipedrive's v1 puts it under "pagination" for some lists (notes) and flat in additional_data for others
         // (leads, fields, mail messages), and its SDK types each so: both are sent.
-        return ApiResults.Ok(data, new V1Pagination(pagination, Start, Limit, more, pagination.NextStart));
+        return ApiResults.Ok(data, new V1Pagination(pagination, Start, Limit, more, pagination.NextStart, nextCursor));
     }
 
     /// <summary>A page of a list that is read whole (it is short): the same envelope as <see cref="Page{T}"/>.</summary>
@@ -45,7 +46,7 @@ public sealed record Paging(int Start, int Limit)
 }
 
 [OmitNulls]
-public sealed record V1Pagination(PaginationInfo Pagination, int Start, int Limit, bool MoreItemsInCollection, int? NextStart);
+public sealed record V1Pagination(PaginationInfo Pagination, int Start, int Limit, bool MoreItemsInCollection, int? NextStart, string? NextCursor = null);
 
 [OmitNulls]
 public sealed record PaginationInfo(int Start, int Limit, bool MoreItemsInCollection, int? NextStart);

@@ -19,24 +19,27 @@ public sealed record CursorQuery(
 /// The sorts a v2 list offers, each a key paired with the row's id so the order is total, and the keyset paging
 /// over them: <c>cursor</c> and <c>limit</c> in, <c>additional_data.next_cursor</c> out (ADR 0013).
 /// </summary>
-public sealed class KeysetSorts<T>
+public class KeysetSorts<T, TId>
     where T : class
+    where TId : struct
 {
-    private readonly Expression<Func<T, int>> _id;
+    private readonly Expression<Func<T, TId>> _id;
     private readonly Dictionary<string, KeysetKey<T>> _keys = new(StringComparer.Ordinal);
 
-    public KeysetSorts(Expression<Func<T, int>> id)
+    public KeysetSorts(Expression<Func<T, TId>> id)
     {
         _id = id;
-        _keys["id"] = new KeysetKey<T, int>("id", id, id);
+        _keys["id"] = new KeysetKey<T, TId, TId>("id", id, id);
     }
 
-    public KeysetSorts<T> With<TKey>(string sortBy, Expression<Func<T, TKey>> key)
+    public KeysetSorts<T, TId> With<TKey>(string sortBy, Expression<Func<T, TKey>> key)
         where TKey : struct
     {
-        _keys[sortBy] = new KeysetKey<T, TKey>(sortBy, key, _id);
+        _keys[sortBy] = new KeysetKey<T, TKey, TId>(sortBy, key, _id);
         return this;
     }
+
+    public bool Offers(string sortBy) => _keys.ContainsKey(sortBy);
 
     /// <summary>Reads limit, cursor and sort; false with a 400 that says what is wrong.</summary>
     public bool TryRead(CursorQuery query, out KeysetPaging<T> paging, out IResult? error)
@@ -88,8 +91,10 @@ public sealed record KeysetPaging<T>(int Limit, KeysetKey<T> Key, bool Descendin
         }
 
         rows.RemoveAt(Limit);
-        return new KeysetPage<T>(rows, KeysetCursor.Encode(Key.PositionOf(rows[^1]), Key, Descending));
+        return new KeysetPage<T>(rows, CursorAfter(rows[^1]));
     }
+
+    public string CursorAfter(T row) => KeysetCursor.Encode(Key.PositionOf(row), Key, Descending);
 }
 
 public sealed record KeysetPage<T>(List<T> Items, string? NextCursor)
@@ -100,8 +105,20 @@ public sealed record KeysetPage<T>(List<T> Items, string? NextCursor)
 /// <summary>Pipedrive's v2 <c>additional_data</c>: <c>next_cursor</c> is null on the last page.</summary>
 public sealed record CursorAdditionalData([property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? NextCursor);
 
+/// <summary>The sorts of a list whose rows have whole-number ids, as every v2 list's do.</summary>
+public sealed class KeysetSorts<T>(Expression<Func<T, int>> id) : KeysetSorts<T, int>(id)
+    where T : class
+{
+    public new KeysetSorts<T> With<TKey>(string sortBy, Expression<Func<T, TKey>> key)
+        where TKey : struct
+    {
+        base.With(sortBy, key);
+        return this;
+    }
+}
+
 /// <summary>Where a page ended: the sort key's value and the id of the last row.</summary>
-public sealed record KeysetPosition(object Key, int Id);
+public sealed record KeysetPosition(object Key, object Id);
 
 public abstract class KeysetKey<T>
     where T : class
@@ -115,14 +132,19 @@ public abstract class KeysetKey<T>
     public abstract bool TryReadKey(JsonElement element, out object key);
 
     public abstract JsonElement WriteKey(object key);
+
+    public abstract bool TryReadId(JsonElement element, out object id);
+
+    public abstract JsonElement WriteId(object id);
 }
 
-public sealed class KeysetKey<T, TKey>(string sortBy, Expression<Func<T, TKey>> key, Expression<Func<T, int>> id) : KeysetKey<T>
+public sealed class KeysetKey<T, TKey, TId>(string sortBy, Expression<Func<T, TKey>> key, Expression<Func<T, TId>> id) : KeysetKey<T>
     where T : class
     where TKey : struct
+    where TId : struct
 {
     private readonly Func<T, TKey> _keyOf = key.Compile();
-    private readonly Func<T, int> _idOf = id.Compile();
+    private readonly Func<T, TId> _idOf = id.Compile();
     private readonly bool _isId = sortBy == "id";
 
     public override string SortBy => sortBy;
@@ -131,7 +153,7 @@ public sealed class KeysetKey<T, TKey>(string sortBy, Expression<Func<T, TKey>> 
     {
         if (after is not null)
         {
-            query = query.Where(AfterPosition((TKey)after.Key, after.Id, descending));
+            query = query.Where(AfterPosition((TKey)after.Key, (TId)after.Id, descending));
         }
 
         if (_isId)
@@ -146,14 +168,20 @@ public sealed class KeysetKey<T, TKey>(string sortBy, Expression<Func<T, TKey>> 
     /// A row value comparison, <c>(key, id) &gt; (@key, @id)</c>: PostgreSQL reads it as one range of a (key, id) index,
     /// which the equivalent <c>key &gt; @key OR (key = @key AND id &gt; @id)</c> is not.
     /// </summary>
-    private Expression<Func<T, bool>> AfterPosition(TKey lastKey, int lastId, bool descending)
+    private Expression<Func<T, bool>> AfterPosition(TKey lastKey, TId lastId, bool descending)
     {
-        Expression<Func<TKey, int, bool>> after = _isId
-            ? descending ? (_, rowId) => rowId < lastId : (_, rowId) => rowId > lastId
-            : descending
-                ? (rowKey, rowId) => EF.Functions.LessThan(ValueTuple.Create(rowKey, rowId), ValueTuple.Create(lastKey, lastId))
-                : (rowKey, rowId) => EF.Functions.GreaterThan(ValueTuple.Create(rowKey, rowId), ValueTuple.Create(lastKey, lastId));
         var row = Expression.Parameter(typeof(T), "row");
+        if (_isId)
+        {
+            // int and Guid both have the comparison operators, and PostgreSQL compares uuids as it indexes them.
+            var rowId = new Rebind(new() { [id.Parameters[0]] = row }).Visit(id.Body);
+            Expression<Func<TId>> last = () => lastId;
+            return Expression.Lambda<Func<T, bool>>(descending ? Expression.LessThan(rowId, last.Body) : Expression.GreaterThan(rowId, last.Body), row);
+        }
+
+        Expression<Func<TKey, TId, bool>> after = descending
+            ? (rowKey, rowId) => EF.Functions.LessThan(ValueTuple.Create(rowKey, rowId), ValueTuple.Create(lastKey, lastId))
+            : (rowKey, rowId) => EF.Functions.GreaterThan(ValueTuple.Create(rowKey, rowId), ValueTuple.Create(lastKey, lastId));
         var body = new Rebind(new()
         {
             [after.Parameters[0]] = new Rebind(new() { [key.Parameters[0]] = row }).Visit(key.Body),
@@ -164,12 +192,21 @@ public sealed class KeysetKey<T, TKey>(string sortBy, Expression<Func<T, TKey>> 
 
     public override KeysetPosition PositionOf(T row) => new(_keyOf(row), _idOf(row));
 
-    public override bool TryReadKey(JsonElement element, out object value)
+    public override bool TryReadKey(JsonElement element, out object value) => TryRead<TKey>(element, out value);
+
+    public override JsonElement WriteKey(object value) => JsonSerializer.SerializeToElement((TKey)value);
+
+    public override bool TryReadId(JsonElement element, out object value) => TryRead<TId>(element, out value);
+
+    public override JsonElement WriteId(object value) => JsonSerializer.SerializeToElement((TId)value);
+
+    private static bool TryRead<TValue>(JsonElement element, out object value)
+        where TValue : struct
     {
-        value = default(TKey);
+        value = default(TValue);
         try
         {
-            var read = element.Deserialize<TKey>();
+            var read = element.Deserialize<TValue>();
             // PostgreSQL stores timestamptz in UTC and Npgsql refuses any other offset.
             value = read is DateTimeOffset at ? at.ToUniversalTime() : read;
             return true;
@@ -179,8 +216,6 @@ public sealed class KeysetKey<T, TKey>(string sortBy, Expression<Func<T, TKey>> 
             return false;
         }
     }
-
-    public override JsonElement WriteKey(object value) => JsonSerializer.SerializeToElement((TKey)value);
 
     private sealed class Rebind(Dictionary<ParameterExpression, Expression> replacements) : ExpressionVisitor
     {
@@ -199,13 +234,13 @@ public static class KeysetCursor
         [property: JsonPropertyName("s")] string? SortBy,
         [property: JsonPropertyName("d")] string? Direction,
         [property: JsonPropertyName("k")] JsonElement Key,
-        [property: JsonPropertyName("i")] int Id);
+        [property: JsonPropertyName("i")] JsonElement Id);
 
     private const int MaxLength = 512;
 
     public static string Encode<T>(KeysetPosition position, KeysetKey<T> key, bool descending)
         where T : class =>
-        Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new Payload(key.SortBy, descending ? "desc" : "asc", key.WriteKey(position.Key), position.Id)));
+        Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new Payload(key.SortBy, descending ? "desc" : "asc", key.WriteKey(position.Key), key.WriteId(position.Id))));
 
     /// <summary>Null for anything that is not a cursor this sort wrote: garbage, another sort's, a key of the wrong type.</summary>
     public static KeysetPosition? Decode<T>(string cursor, KeysetKey<T> key, bool descending)
@@ -220,12 +255,12 @@ public static class KeysetCursor
         {
             var payload = JsonSerializer.Deserialize<Payload>(Base64Url.DecodeFromChars(cursor));
             if (payload is null || payload.SortBy != key.SortBy || payload.Direction != (descending ? "desc" : "asc")
-                || !key.TryReadKey(payload.Key, out var value))
+                || !key.TryReadKey(payload.Key, out var value) || !key.TryReadId(payload.Id, out var id))
             {
                 return null;
             }
 
-            return new KeysetPosition(value, payload.Id);
+            return new KeysetPosition(value, id);
         }
         catch (Exception e) when (e is JsonException or FormatException)
         {

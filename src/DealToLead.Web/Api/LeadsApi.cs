@@ -17,9 +17,9 @@ public static class LeadsApi
     public static RouteGroupBuilder MapLeadsApi(this RouteGroupBuilder api)
     {
         api.MapGet("/v1/leads", ([AsParameters] LeadListQuery query, CurrentUser user, ReadContext reads, IOptions<SmartBccOptions> bcc, CancellationToken ct) => ListAsync(query, archived: false, user, reads, bcc, ct))
-            .WithName("GetLeads").WithSummary("Non-archived leads, paged with limit/start.");
+            .WithName("GetLeads").WithSummary("Non-archived leads, paged with limit/start, or with cursor (additional_data.next_cursor) at any depth.");
         api.MapGet("/v1/leads/archived", ([AsParameters] LeadListQuery query, CurrentUser user, ReadContext reads, IOptions<SmartBccOptions> bcc, CancellationToken ct) => ListAsync(query, archived: true, user, reads, bcc, ct))
-            .WithName("GetArchivedLeads").WithSummary("Archived leads, paged with limit/start.");
+            .WithName("GetArchivedLeads").WithSummary("Archived leads, paged with limit/start, or with cursor (additional_data.next_cursor) at any depth.");
         api.MapGet("/v1/leads/{id}", GetAsync).WithName("GetLead");
         api.MapPost("/v1/leads", CreateAsync).WithName("AddLead");
         api.MapPatch("/v1/leads/{id}", UpdateAsync).WithName("UpdateLead");
@@ -57,9 +57,15 @@ public static class LeadsApi
         UpdateTime,
     }
 
+    /// <summary>The sorts a cursor can continue: their keys are never null and have an index (docs/decisions/0022).</summary>
+    private static readonly KeysetSorts<Lead, Guid> CursorSorts = new KeysetSorts<Lead, Guid>(l => l.Id)
+        .With("add_time", l => l.CreatedAt)
+        .With("update_time", l => l.UpdatedAt);
+
     public sealed record LeadListQuery(
         int? Start,
         int? Limit,
+        string? Cursor,
         string? Sort,
         [property: FromQuery(Name = "owner_id")] int? OwnerId,
         [property: FromQuery(Name = "person_id")] int? PersonId,
@@ -81,24 +87,57 @@ public static class LeadsApi
             return ApiResults.BadRequest($"Unknown source_name. Use one of: {string.Join(", ", Enum.GetValues<LeadSource>().Select(s => s.Name()))}.");
         }
 
-        var sortField = LeadApiSort.AddTime;
+        var sortName = "add_time";
         var descending = true;
         if (!string.IsNullOrWhiteSpace(q.Sort))
         {
             var parts = q.Sort.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length is < 1 or > 2 || !SortFields.TryGetValue(parts[0], out sortField)
+            if (parts.Length is < 1 or > 2 || !SortFields.ContainsKey(parts[0])
                 || (parts.Length == 2 && !parts[1].Equals("ASC", StringComparison.OrdinalIgnoreCase) && !parts[1].Equals("DESC", StringComparison.OrdinalIgnoreCase)))
             {
                 return ApiResults.BadRequest($"sort must be a field ({string.Join(", ", SortFields.Keys)}) optionally followed by ASC or DESC.");
             }
 
+            sortName = parts[0].ToLowerInvariant();
             descending = parts.Length == 2 && parts[1].Equals("DESC", StringComparison.OrdinalIgnoreCase);
         }
 
         var filter = new LeadListFilter { Archived = archived, Source = source, OwnerId = q.OwnerId, PersonId = q.PersonId, OrganizationId = q.OrganizationId };
-        var query = Sort(filter.Apply(db.Leads.AsNoTracking(), await currentUser.RequireAccessAsync(ct)), sortField, descending);
-        var leads = await query.Skip(paging.Start).Take(paging.Limit + 1).ToListAsync(ct);
-        return paging.Page(await ToDtosAsync(db, leads, bcc.Value, ct));
+        var visible = filter.Apply(db.Leads.AsNoTracking(), await currentUser.RequireAccessAsync(ct));
+        var keysetSort = CursorSorts.Offers(sortName)
+            ? new CursorQuery(paging.Limit, q.Cursor, sortName, descending ? "desc" : "asc")
+            : null;
+        if (!string.IsNullOrEmpty(q.Cursor))
+        {
+            // A cursor carries its own position: an offset beside it would mean two different pages.
+            if (q.Start is not null)
+            {
+                return ApiResults.BadRequest("Pass either start or cursor, not both.");
+            }
+
+            if (keysetSort is null)
+            {
+                return ApiResults.BadRequest("cursor pages the sorts add_time, update_time and id only.");
+            }
+
+            if (!CursorSorts.TryRead(keysetSort, out var keyset, out var cursorError))
+            {
+                return cursorError!;
+            }
+
+            var page = await keyset.ReadAsync(visible, ct);
+            return page.Ok(await ToDtosAsync(db, page.Items, bcc.Value, ct));
+        }
+
+        var leads = await Sort(visible, SortFields[sortName], descending).Skip(paging.Start).Take(paging.Limit + 1).ToListAsync(ct);
+        // The position after this page as a cursor too, so that a client can go on without an offset's cost.
+        string? nextCursor = null;
+        if (keysetSort is not null && leads.Count > paging.Limit && CursorSorts.TryRead(keysetSort with { Cursor = null }, out var first, out _))
+        {
+            nextCursor = first.CursorAfter(leads[paging.Limit - 1]);
+        }
+
+        return paging.Page(await ToDtosAsync(db, leads, bcc.Value, ct), nextCursor);
     }
 
     private static IQueryable<Lead> Sort(IQueryable<Lead> leads, LeadApiSort sort, bool descending)

@@ -14,6 +14,9 @@ public sealed class SqlCommandCounter : DbCommandInterceptor
 
     public int Count => Volatile.Read(ref _count);
 
+    /// <summary>The text of every counted command since the last <see cref="Reset"/>, for tests of a query's shape.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Commands { get; private set; } = new();
+
     /// <summary>Background workers (bulk jobs, outbox, webhooks, purge) share the DbContext registration; only requests count.</summary>
     public void CountOnlyRequestsOf(IServiceProvider services)
     {
@@ -21,37 +24,42 @@ public sealed class SqlCommandCounter : DbCommandInterceptor
         CountsWhen = () => requests.HttpContext is not null;
     }
 
-    public void Reset() => Interlocked.Exchange(ref _count, 0);
+    public void Reset()
+    {
+        Interlocked.Exchange(ref _count, 0);
+        Commands = new();
+    }
 
     public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
     {
-        Add();
+        Add(command);
         return result;
     }
 
     public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
     {
-        Add();
+        Add(command);
         return ValueTask.FromResult(result);
     }
 
     public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
-        Add();
+        Add(command);
         return ValueTask.FromResult(result);
     }
 
     public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
     {
-        Add();
+        Add(command);
         return ValueTask.FromResult(result);
     }
 
-    private void Add()
+    private void Add(DbCommand command)
     {
         if (CountsWhen())
         {
             Interlocked.Increment(ref _count);
+            Commands.Enqueue(command.CommandText);
         }
     }
 }

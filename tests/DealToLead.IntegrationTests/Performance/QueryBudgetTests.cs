@@ -118,6 +118,33 @@ public sealed class QueryBudgetTests(DealToLeadApp app) : AppTest(app)
         forFew.Should().BeLessThanOrEqualTo(PageBudget);
     }
 
+    [Fact]
+    public async Task A_lead_cursor_page_is_one_index_range_with_no_offset_and_as_many_commands_deep_as_near_the_start()
+    {
+        var counter = new SqlCommandCounter();
+        using var host = App.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<IInterceptor>(counter)));
+        counter.CountOnlyRequestsOf(host.Services);
+        using var client = host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Add("x-api-token", DemoUsers.Manager.ApiToken);
+        await AddLeadsAsync(63, first: 0);
+        var cursors = new List<string>();
+        var cursor = "";
+        for (var walked = 0; walked < 20; walked++)
+        {
+            using var response = await client.GetAsync($"/api/v1/leads?limit=3{(walked == 0 ? "" : "&cursor=" + Uri.EscapeDataString(cursor))}");
+            var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+            cursor = body.GetProperty("additional_data").GetProperty("next_cursor").GetString()!;
+            cursors.Add(cursor);
+        }
+
+        var near = await CountAsync(counter, client, $"/api/v1/leads?limit=3&cursor={Uri.EscapeDataString(cursors[0])}");
+        var deep = await CountAsync(counter, client, $"/api/v1/leads?limit=3&cursor={Uri.EscapeDataString(cursors[^1])}");
+
+        deep.Should().Be(near);
+        var page = counter.Commands.Single(c => c.Contains("FROM leads", StringComparison.Ordinal) && c.Contains("LIMIT", StringComparison.Ordinal));
+        page.Should().NotContain("OFFSET").And.MatchRegex(@"\(l\.created_at, l\.id\) < \(");
+    }
+
     private static async Task<int> CountAsync(SqlCommandCounter counter, HttpClient client, string url)
     {
         counter.Reset();

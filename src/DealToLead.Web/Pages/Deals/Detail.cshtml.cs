@@ -26,7 +26,6 @@ public class DetailModel(CrmDbContext db, CurrentUser currentUser, DealCommands 
     public CustomFieldReferences References { get; private set; } = new(new Dictionary<int, string>(), new Dictionary<int, string>());
     public List<Activity> Activities { get; private set; } = [];
     public List<Note> Notes { get; private set; } = [];
-    public List<EmailMessage> Emails { get; private set; } = [];
     public Core.Mail.EmailThreadList EmailThreads { get; private set; } = null!;
     public string BccAddress { get; private set; } = string.Empty;
     public List<AttachedFile> Files { get; private set; } = [];
@@ -57,7 +56,6 @@ public class DetailModel(CrmDbContext db, CurrentUser currentUser, DealCommands 
         References = await CustomFieldForm.ReferencedNamesAsync(db, Fields, [deal.CustomFields], HttpContext.RequestAborted);
         Activities = await db.Activities.AsNoTracking().Include(a => a.Owner).Where(a => a.DealId == id).OrderBy(a => a.DueDate).ThenBy(a => a.DueTime).ToListAsync();
         Notes = await db.Notes.AsNoTracking().Include(n => n.Author).Where(n => n.DealId == id).OrderByDescending(n => n.CreatedAt).ToListAsync();
-        Emails = await db.Emails.AsNoTracking().Where(e => e.DealId == id).OrderByDescending(e => e.SentAt).ToListAsync();
         EmailThreads = await Core.Mail.EmailThreads.LoadAsync(db, ItemParent.Deal(id), HttpContext.RequestAborted);
         BccAddress = bcc.Value.DealAddress(id, await CompanySettings.MailSecretAsync(db, HttpContext.RequestAborted));
         Files = await db.Files.AsNoTracking().Include(f => f.UploadedBy).Where(f => f.DealId == id).OrderByDescending(f => f.CreatedAt).ThenByDescending(f => f.Id).ToListAsync();

@@ -34,7 +34,6 @@ public sealed class LeadDetailView
     public required IReadOnlyList<FieldValue> OrganizationFields { get; init; }
     public required IReadOnlyList<Activity> UpcomingActivities { get; init; }
     public required IReadOnlyList<(Note Note, string? Author)> Notes { get; init; }
-    public required IReadOnlyList<EmailMessage> Emails { get; init; }
     public required Core.Mail.EmailThreadList EmailThreads { get; init; }
     public required string BccAddress { get; init; }
     public required IReadOnlyList<AttachedFile> Files { get; init; }
@@ -95,7 +94,6 @@ public sealed class LeadDetailView
             Notes = (await db.Notes.AsNoTracking().Where(n => n.LeadId == id).OrderByDescending(n => n.CreatedAt)
                 .Select(n => new { Note = n, Author = n.Author!.DisplayName }).ToListAsync(cancellationToken))
                 .Select(n => (n.Note, (string?)n.Author)).ToList(),
-            Emails = await db.Emails.AsNoTracking().Where(e => e.LeadId == id).OrderByDescending(e => e.SentAt).ToListAsync(cancellationToken),
             EmailThreads = await Core.Mail.EmailThreads.LoadAsync(db, ItemParent.Lead(id), cancellationToken),
             BccAddress = bcc.LeadAddress(id),
             Files = await db.Files.AsNoTracking().Include(f => f.UploadedBy).Where(f => f.LeadId == id)
