@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The benchmark in one command: Release build, a private PostgreSQL (same settings as run.sh, fsync on), a seeded
 # database at scale, pgbench's ceiling, the app, the scenarios. Prints a table and writes bench/results/latest.json.
+# The full run first measures inbox, search and list at 100,000 leads and list deals, then grows the same database to
+# 1,000,000 and runs everything: the growth rows compare the two.
 # Everything it starts is stopped on exit. --quick: smaller data, shorter runs (under 3 minutes).
 # --scale: only the inbox, search and list scenarios, at 10,000, 100,000 and 1,000,000 leads and list deals (the
 # database grows by binary COPY between the runs), then the curve of their p95 and the growth from 100,000 to 1,000,000.
 # --trace: also samples the app's CPU with dotnet-trace and its runtime counters with dotnet-counters during the
 # scenarios (.data/bench-logs/app.nettrace, app.speedscope.json, counters.csv) and prints the top methods.
-# BENCH_ONLY=inbox,search,board,list,conversion,bulk,mail runs only those scenarios (after the ceilings). mail: issue
+# BENCH_ONLY=inbox,search,board,list,api,conversion,bulk,mail runs only those scenarios (after the ceilings). mail: issue
 # #19's figures on Debian's dovecot (initial sync of a 10,000-message mailbox, an idle poll's commands, Bcc latency).
 # Ports: BENCH_PG_PORT (55434), BENCH_APP_PORT (5090).
 # --cluster (issue 22): quick data on a primary with a hot standby and PgBouncer (scripts/cluster-lib.sh, ports from
@@ -101,9 +103,16 @@ log "migrating"
 dotnet "$WEB_DLL" migrate >"$LOGS/migrate.log" 2>&1 || { tail -20 "$LOGS/migrate.log" >&2; die "migration failed"; }
 
 SCALE_SIZES=(10000 100000 1000000)
+# The full run measures the growth target itself: inbox, search and list at 100,000 first, then the same database
+# grown by COPY to the full size for every scenario. --quick and BENCH_ONLY runs seed their size at once.
+GROWTH_FROM=""
+[ -z "$SCALE$QUICK$CLUSTER${BENCH_ONLY:-}" ] && GROWTH_FROM=100000
 if [ -n "$SCALE" ]; then
     log "seeding the first size of the curve (${SCALE_SIZES[0]} leads and list deals)"
     dotnet "$BENCH_DLL" seed --connection "$CS" --quick --leads "${SCALE_SIZES[0]}" --list-deals "${SCALE_SIZES[0]}"
+elif [ -n "$GROWTH_FROM" ]; then
+    log "seeding, with $GROWTH_FROM leads and list deals for the growth figures first"
+    dotnet "$BENCH_DLL" seed --connection "$CS" --leads "$GROWTH_FROM" --list-deals "$GROWTH_FROM"
 else
     log "seeding ${QUICK:+(quick)}"
     dotnet "$BENCH_DLL" seed --connection "$CS" $QUICK
@@ -158,9 +167,19 @@ if [ -n "$SCALE" ]; then
     log "the curve"
     dotnet "$BENCH_DLL" curve "${CURVE[@]}"
 else
+    GROWTH_ARGS=()
+    if [ -n "$GROWTH_FROM" ]; then
+        GROWTH_OUT="$ROOT/bench/results/growth-$GROWTH_FROM.json"
+        log "inbox, search and list at $GROWTH_FROM leads and list deals (for the growth figures)"
+        dotnet "$BENCH_DLL" run --base-url "http://127.0.0.1:$APP_PORT" --connection "$CS" --pgbench-tps "$TPS" \
+            --app-pid "$APP_PID" --out "$GROWTH_OUT" --only inbox,search,list --rows "$GROWTH_FROM"
+        log "growing to the full size (binary COPY)"
+        dotnet "$BENCH_DLL" seed --connection "$CS" --grow
+        GROWTH_ARGS=(--growth-from "$GROWTH_FROM=$GROWTH_OUT")
+    fi
     log "running the scenarios"
     dotnet "$BENCH_DLL" run --base-url "http://127.0.0.1:$APP_PORT" --connection "$CS" --pgbench-tps "$TPS" \
-        --app-pid "$APP_PID" --out "$OUT" $QUICK ${BENCH_ONLY:+--only "$BENCH_ONLY"}
+        --app-pid "$APP_PID" --out "$OUT" $QUICK ${BENCH_ONLY:+--only "$BENCH_ONLY"} "${GROWTH_ARGS[@]}"
 fi
 
 if [ -n "$TRACE" ]; then

@@ -4,7 +4,8 @@ using DealToLead.Bench;
 // Usage:
 //   seed --connection <cs> [--quick] [--leads <n>] [--list-deals <n>] [--grow]   (--grow adds to a seeded database up to n)
 //   run --base-url <url> --connection <cs> --pgbench-tps <n> --app-pid <pid> --out bench/results/latest.json [--quick]
-//       [--only inbox,search,board,list,conversion,bulk] [--rows <n>]   (the ceilings always run: every ratio needs them)
+//       [--only inbox,search,board,list,api,conversion,bulk] [--rows <n>]   (the ceilings always run: every ratio needs them)
+//       [--growth-from <rows>=<results.json>]   (the growth rows: this run's inbox and list p95 against that smaller run's)
 //   curve <rows>=<results.json> ...   (--scale: the p95 of each size and the growth)
 //   mail --connection <cs> --out bench/results/mail.json [--quick]   (a seeded database; starts its own dovecot)
 if (args.Length > 0 && args[0] == "curve")
@@ -64,5 +65,6 @@ using var scenarios = new Scenarios(new RunOptions(
     options.GetValueOrDefault("out", "bench/results/latest.json"),
     quick,
     options.TryGetValue("only", out var only) ? only.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal) : null,
-    options.TryGetValue("rows", out var rows) ? int.Parse(rows, CultureInfo.InvariantCulture) : null));
+    options.TryGetValue("rows", out var rows) ? int.Parse(rows, CultureInfo.InvariantCulture) : null,
+    options.GetValueOrDefault("growth-from")));
 return await scenarios.RunAsync();
