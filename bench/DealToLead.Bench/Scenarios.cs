@@ -21,14 +21,14 @@ public sealed record RunOptions(Uri BaseUrl, string ConnectionString, double Pgb
     /// compilation catches up, which took tens of seconds of load here; measured cold, the trivial ceiling came out at
     /// less than half of its warm value and flattered every ratio to it.
     /// </summary>
-    public TimeSpan AppWarmUp => TimeSpan.FromSeconds(Quick ? 10 : 30);
+    public TimeSpan AppWarmUp => TimeSpan.FromSeconds(Quick ? 5 : 30);
 
     /// <summary>
     /// The conversion path is code no page of the app warm-up runs, and it warms only by converting: measured one
     /// request at a time, a fresh app spent 8 ms of CPU per conversion, 6 ms after 700 and 2.7 ms after 2,000; under
     /// 8 clients, the same app converted 326, 528 and then 645 deals/s in three consecutive 7-second runs.
     /// </summary>
-    public TimeSpan ConversionWarmUp => TimeSpan.FromSeconds(Quick ? 10 : 30);
+    public TimeSpan ConversionWarmUp => TimeSpan.FromSeconds(Quick ? 5 : 30);
 
     public int DeepInboxPage => Quick ? 100 : 500;
 }
