@@ -46,7 +46,7 @@ public static class ActivitiesAndNotesApi
         return api;
     }
 
-    private static readonly KeysetSorts<Activity> ActivitySorts = new KeysetSorts<Activity>(a => a.Id)
+    private static readonly KeysetSorts<Activity, int> ActivitySorts = new KeysetSorts<Activity, int>(a => a.Id)
         .With("add_time", a => a.CreatedAt)
         .With("due_date", a => a.DueDate);
 

@@ -69,11 +69,11 @@ public static class ContactsApi
     private static Task<List<CustomFieldDefinition>> FieldsAsync(CrmDbContext db, CustomFieldEntity entity, CancellationToken ct) =>
         db.CustomFields.AsNoTracking().Where(f => f.Entity == entity).OrderBy(f => f.OrderNr).ToListAsync(ct);
 
-    private static readonly KeysetSorts<Person> PersonSorts = new KeysetSorts<Person>(p => p.Id)
+    private static readonly KeysetSorts<Person, int> PersonSorts = new KeysetSorts<Person, int>(p => p.Id)
         .With("update_time", p => p.UpdatedAt)
         .With("add_time", p => p.CreatedAt);
 
-    private static readonly KeysetSorts<Organization> OrganizationSorts = new KeysetSorts<Organization>(o => o.Id)
+    private static readonly KeysetSorts<Organization, int> OrganizationSorts = new KeysetSorts<Organization, int>(o => o.Id)
         .With("update_time", o => o.UpdatedAt)
         .With("add_time", o => o.CreatedAt);
 

@@ -19,7 +19,7 @@ public sealed record CursorQuery(
 /// The sorts a v2 list offers, each a key paired with the row's id so the order is total, and the keyset paging
 /// over them: <c>cursor</c> and <c>limit</c> in, <c>additional_data.next_cursor</c> out (ADR 0013).
 /// </summary>
-public class KeysetSorts<T, TId>
+public sealed class KeysetSorts<T, TId>
     where T : class
     where TId : struct
 {
@@ -104,18 +104,6 @@ public sealed record KeysetPage<T>(List<T> Items, string? NextCursor)
 
 /// <summary>Pipedrive's v2 <c>additional_data</c>: <c>next_cursor</c> is null on the last page.</summary>
 public sealed record CursorAdditionalData([property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? NextCursor);
-
-/// <summary>The sorts of a list whose rows have whole-number ids, as every v2 list's do.</summary>
-public sealed class KeysetSorts<T>(Expression<Func<T, int>> id) : KeysetSorts<T, int>(id)
-    where T : class
-{
-    public new KeysetSorts<T> With<TKey>(string sortBy, Expression<Func<T, TKey>> key)
-        where TKey : struct
-    {
-        base.With(sortBy, key);
-        return this;
-    }
-}
 
 /// <summary>Where a page ended: the sort key's value and the id of the last row.</summary>
 public sealed record KeysetPosition(object Key, object Id);

@@ -105,7 +105,7 @@ public static class DealsApi
         return api;
     }
 
-    private static readonly KeysetSorts<Deal> DealSorts = new KeysetSorts<Deal>(d => d.Id)
+    private static readonly KeysetSorts<Deal, int> DealSorts = new KeysetSorts<Deal, int>(d => d.Id)
         .With("update_time", d => d.UpdatedAt)
         .With("add_time", d => d.CreatedAt);
 

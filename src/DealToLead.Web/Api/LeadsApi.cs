@@ -57,7 +57,7 @@ public static class LeadsApi
         UpdateTime,
     }
 
-    /// <summary>The sorts a cursor can continue: their keys are never null and have an index (docs/decisions/0022).</summary>
+    /// <summary>The sorts a cursor can continue: their keys are never null (docs/decisions/0022).</summary>
     private static readonly KeysetSorts<Lead, Guid> CursorSorts = new KeysetSorts<Lead, Guid>(l => l.Id)
         .With("add_time", l => l.CreatedAt)
         .With("update_time", l => l.UpdatedAt);
@@ -132,7 +132,7 @@ public static class LeadsApi
         var leads = await Sort(visible, SortFields[sortName], descending).Skip(paging.Start).Take(paging.Limit + 1).ToListAsync(ct);
         // The position after this page as a cursor too, so that a client can go on without an offset's cost.
         string? nextCursor = null;
-        if (keysetSort is not null && leads.Count > paging.Limit && CursorSorts.TryRead(keysetSort with { Cursor = null }, out var first, out _))
+        if (keysetSort is not null && leads.Count > paging.Limit && CursorSorts.TryRead(keysetSort, out var first, out _))
         {
             nextCursor = first.CursorAfter(leads[paging.Limit - 1]);
         }

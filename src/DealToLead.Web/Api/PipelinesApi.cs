@@ -39,9 +39,9 @@ public static class PipelinesApi
         return api;
     }
 
-    private static readonly KeysetSorts<Core.Crm.Pipeline> PipelineSorts = new(p => p.Id);
+    private static readonly KeysetSorts<Core.Crm.Pipeline, int> PipelineSorts = new(p => p.Id);
 
-    private static readonly KeysetSorts<Stage> StageSorts = new KeysetSorts<Stage>(s => s.Id).With("order_nr", s => s.OrderNr);
+    private static readonly KeysetSorts<Stage, int> StageSorts = new KeysetSorts<Stage, int>(s => s.Id).With("order_nr", s => s.OrderNr);
 
     private static async Task<IResult> ListPipelines([AsParameters] CursorQuery page, CrmDbContext db, CancellationToken ct)
     {
