@@ -87,7 +87,7 @@ public sealed record DealListFilter
         {
             // Title, person and organization names, in one trigram-indexed column (docs/decisions/0018).
             var pattern = TextSearch.ContainsPattern(Search);
-            query = query.Where(d => EF.Functions.ILike(EF.Property<string>(d, TextSearch.Property), pattern));
+            query = query.Where(d => EF.Functions.Like(EF.Property<string>(d, TextSearch.Property), EF.Constant(pattern), TextSearch.EscapeCharacter));
         }
 
         return query;

@@ -12,16 +12,35 @@ public sealed record LeadInboxPage(IReadOnlyList<LeadListRow> Rows, int PageNumb
     /// Pages the ids first (deferred join), so that OFFSET skips index entries rather than joined rows, then loads the
     /// rows of those ids. The capped count rides in the same statement as the ids, and is left out on pages past the
     /// limit, where the page itself proves there are more leads than the limit (docs/decisions/0004).
+    /// A search's matches are scattered over the table, so it collects up to the limit of them first: when that is all
+    /// of them, the page is sorted from those ids alone, rather than from a walk of the sorted index that passes
+    /// hundreds of rows for each match (docs/decisions/0023).
     /// </summary>
-    public static async Task<LeadInboxPage> LoadAsync(CrmDbContext db, IQueryable<Lead> filtered, LeadSort sort, bool descending,
-        int pageNumber, int pageSize, int countLimit, CancellationToken cancellationToken)
+    public static async Task<LeadInboxPage> LoadAsync(CrmDbContext db, IQueryable<Lead> filtered, bool scattered, LeadSort sort,
+        bool descending, int pageNumber, int pageSize, int countLimit, CancellationToken cancellationToken)
     {
         pageNumber = Math.Clamp(pageNumber, 1, int.MaxValue / pageSize);
         var offset = (pageNumber - 1) * pageSize;
-        var pageOfIds = LeadListFilter.Sort(filtered, db.Activities, sort, descending).Skip(offset).Take(pageSize + 1);
-        List<Guid> ids;
         int? counted = null;
-        if (offset < countLimit)
+        var sortable = filtered;
+        if (scattered)
+        {
+            var matches = await filtered.Select(l => l.Id).Take(countLimit + 1).ToListAsync(cancellationToken);
+            counted = matches.Count;
+            if (matches.Count == 0)
+            {
+                return new LeadInboxPage([], 1, 0, false);
+            }
+
+            if (matches.Count <= countLimit)
+            {
+                sortable = db.Leads.AsNoTracking().Where(l => matches.Contains(l.Id));
+            }
+        }
+
+        var pageOfIds = LeadListFilter.Sort(sortable, db.Activities, sort, descending).Skip(offset).Take(pageSize + 1);
+        List<Guid> ids;
+        if (counted is null && offset < countLimit)
         {
             var idsWithCount = await pageOfIds.Select(l => new { l.Id, Counted = filtered.Take(countLimit + 1).Count() }).ToListAsync(cancellationToken);
             ids = idsWithCount.Select(r => r.Id).ToList();
@@ -40,9 +59,9 @@ public sealed record LeadInboxPage(IReadOnlyList<LeadListRow> Rows, int PageNumb
             }
 
             // Past the last page (a stale link or a typed URL): every matching lead lies before this offset.
-            var total = await filtered.Take(offset).CountAsync(cancellationToken);
+            var total = await sortable.Take(offset).CountAsync(cancellationToken);
             var lastPage = Math.Max(1, (total + pageSize - 1) / pageSize);
-            return await LoadAsync(db, filtered, sort, descending, lastPage, pageSize, countLimit, cancellationToken);
+            return await LoadAsync(db, filtered, scattered, sort, descending, lastPage, pageSize, countLimit, cancellationToken);
         }
 
         var hasMore = ids.Count > pageSize;

@@ -78,7 +78,7 @@ public sealed record LeadListFilter
         {
             // Title, person name and emails, organization name, in one trigram-indexed column (docs/decisions/0018).
             var pattern = TextSearch.ContainsPattern(Search);
-            query = query.Where(l => EF.Functions.ILike(EF.Property<string>(l, TextSearch.Property), pattern));
+            query = query.Where(l => EF.Functions.Like(EF.Property<string>(l, TextSearch.Property), EF.Constant(pattern), TextSearch.EscapeCharacter));
         }
 
         return query;

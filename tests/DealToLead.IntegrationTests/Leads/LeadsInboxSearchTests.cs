@@ -19,6 +19,8 @@ public class LeadsInboxSearchTests(DealToLeadApp app) : AppTest(app)
     [InlineData("ingrid.l@", "email")]
     [InlineData("polarwave", "organization, any case")]
     [InlineData("wave Rob", "organization infix")]
+    [InlineData("ÄLVSJÖ", "Swedish letters, any case")]
+    [InlineData("INGRID.L@POLAR", "email, any case")]
     public async Task The_inbox_finds_a_lead_by_any_searched_column(string term, string because)
     {
         var (wanted, _) = await TwoLeadsAsync();
@@ -52,10 +54,22 @@ public class LeadsInboxSearchTests(DealToLeadApp app) : AppTest(app)
     public async Task Wildcards_in_the_term_are_matched_literally()
     {
         await TwoLeadsAsync();
+        var rep = await App.UserIdAsync(DemoUsers.Rep);
+        var rebate = await App.WithDbAsync(async db =>
+        {
+            var lead = await new LeadBuilder(rep).Titled(@"Rebate 50%_plus \ back").For(new Person { Name = "Per Pettersson" }).BuildAsync(db);
+            await new DealBuilder(rep).Titled(@"Rebate 50%_plus \ back").BuildAsync(db);
+            return lead.Id;
+        });
         var client = await App.SignInAsync(DemoUsers.Rep);
 
         LeadTestData.RowIds(await client.GetStringAsync("/leads?q=%25%25%25")).Should().BeEmpty();
         LeadTestData.RowIds(await client.GetStringAsync("/leads?q=___")).Should().BeEmpty();
+        LeadTestData.RowIds(await client.GetStringAsync("/leads?q=50%25_p")).Should().Equal([rebate], "% and _ are characters of the title");
+        LeadTestData.RowIds(await client.GetStringAsync("/leads?q=5__")).Should().BeEmpty("_ is not a wildcard");
+        LeadTestData.RowIds(await client.GetStringAsync($"/leads?q={Uri.EscapeDataString(@"\ b")}")).Should().Equal([rebate], "a backslash is a character too");
+        (await client.GetStringAsync("/deals?Status=AllNotDeleted&Search=50%25_p")).Should().Contain("Rebate 50%_plus");
+        (await client.GetStringAsync("/deals?Status=AllNotDeleted&Search=5__")).Should().NotContain("Rebate 50%_plus");
     }
 
     [Fact]
@@ -88,7 +102,7 @@ public class LeadsInboxSearchTests(DealToLeadApp app) : AppTest(app)
         return await App.WithDbAsync(async db =>
         {
             var polar = new Organization { Name = "Polarwave Robotics AB" };
-            var wanted = await new LeadBuilder(rep).Titled("Fleet tracking Q3")
+            var wanted = await new LeadBuilder(rep).Titled("Fleet tracking Älvsjö Q3")
                 .For(new Person { Name = "Ingrid Lindqvist", Emails = ["ingrid.l@polarwave.se"], Organization = polar }).BuildAsync(db);
             wanted.Organization = polar;
             var other = await new LeadBuilder(rep).Titled("Office chairs")

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Net;
+using System.Text.RegularExpressions;
 using DealToLead.Core.Crm;
 using DealToLead.Core.Leads;
 using DealToLead.Infrastructure.Seeding;
@@ -75,6 +76,7 @@ public sealed class QueryBudgetTests(DealToLeadApp app) : AppTest(app)
 
         forFullPage.Should().Be(forFew);
         forFew.Should().BeLessThanOrEqualTo(PageBudget);
+        TextFilterRuns(counter).Should().Be(1, "the 63 matches are collected by id once, then counted and sorted from those ids");
     }
 
     [Fact]
@@ -96,6 +98,7 @@ public sealed class QueryBudgetTests(DealToLeadApp app) : AppTest(app)
 
         forFullPage.Should().Be(forFew);
         forFew.Should().BeLessThanOrEqualTo(PageBudget);
+        TextFilterRuns(counter).Should().Be(1, "the 163 matches are collected by id once, then counted and sorted from those ids");
     }
 
     [Fact]
@@ -143,6 +146,17 @@ public sealed class QueryBudgetTests(DealToLeadApp app) : AppTest(app)
         deep.Should().Be(near);
         var page = counter.Commands.Single(c => c.Contains("FROM leads", StringComparison.Ordinal) && c.Contains("LIMIT", StringComparison.Ordinal));
         page.Should().NotContain("OFFSET").And.MatchRegex(@"\(l\.created_at, l\.id\) < \(");
+    }
+
+    /// <summary>
+    /// How often the last request's commands test the search text, each with the pattern inlined, so that PostgreSQL
+    /// plans every term for itself rather than reusing a generic plan (docs/decisions/0023).
+    /// </summary>
+    private static int TextFilterRuns(SqlCommandCounter counter)
+    {
+        var tests = counter.Commands.SelectMany(c => Regex.Matches(c, @"search_text LIKE ('[^']*'|\S+)( ESCAPE '\\')?")).ToList();
+        tests.Should().OnlyContain(t => t.Groups[1].Value.StartsWith('\'') && t.Groups[2].Success, "the pattern is a literal with its escape named");
+        return tests.Count;
     }
 
     private static async Task<int> CountAsync(SqlCommandCounter counter, HttpClient client, string url)

@@ -12,6 +12,9 @@ public class IndexModel(ReadContext reads, CurrentUser currentUser, DealCommands
 {
     public const int PageSize = 50;
 
+    // Up to this many matches of a search are collected by id; more are counted and paged by the filter itself.
+    public const int SearchMatchLimit = 2_000;
+
     public UserAccess Access { get; private set; } = null!;
     public DealListFilter Filter { get; private set; } = new();
     public string Sort { get; private set; } = "created";
@@ -39,6 +42,17 @@ public class IndexModel(ReadContext reads, CurrentUser currentUser, DealCommands
         PageNumber = Math.Max(1, pageNumber);
 
         var query = filter.Apply(db.Deals.AsNoTracking(), Access);
+        if (!string.IsNullOrWhiteSpace(filter.Search))
+        {
+            // A search's matches are few and scattered: collected in one pass, they are counted and sorted by id,
+            // rather than the filter being run again for the count and for the page (docs/decisions/0023).
+            var matches = await query.Select(d => d.Id).Take(SearchMatchLimit + 1).ToListAsync();
+            if (matches.Count <= SearchMatchLimit)
+            {
+                query = db.Deals.AsNoTracking().IgnoreQueryFilters().Where(d => matches.Contains(d.Id));
+            }
+        }
+
         Total = await query.CountAsync();
         // Past the end, even where the offset would overflow, is the last page.
         PageNumber = Math.Min(PageNumber, Math.Max(1, (int)Math.Ceiling(Total / (double)PageSize)));

@@ -97,8 +97,9 @@ public class IndexModel(CrmDbContext db, ReadContext reads, CurrentUser currentU
         // request's own write, which the list must show.
         var lists = Selected is null ? await reads.ContextAsync(cancellationToken) : db;
         var filtered = filter.Apply(lists.Leads.AsNoTracking(), access);
-        var page = await LeadInboxPage.LoadAsync(lists, filtered, Sort, Descending, PageNumber, PageSize,
-            string.IsNullOrWhiteSpace(Q) ? CountLimit : SearchCountLimit, cancellationToken);
+        var searching = !string.IsNullOrWhiteSpace(Q);
+        var page = await LeadInboxPage.LoadAsync(lists, filtered, searching, Sort, Descending, PageNumber, PageSize,
+            searching ? SearchCountLimit : CountLimit, cancellationToken);
         (Rows, PageNumber, Total, TotalIsLowerBound) = (page.Rows, page.PageNumber, page.Total, page.TotalIsLowerBound);
         Labels = (await referenceData.LabelsAsync(lists, cancellationToken)).ToDictionary(l => l.Id);
         Owners = await referenceData.OwnersAsync(lists, cancellationToken);
