@@ -12,7 +12,7 @@ public class IndexModel(ReadContext reads, CurrentUser currentUser, DealCommands
 {
     public const int PageSize = 50;
 
-    // Up to this many matches of a search are collected by id; more are counted and paged by the filter itself.
+    // Up to this many matches of a search are collected in order; past them, a search is counted and paged by its filter.
     public const int SearchMatchLimit = 2_000;
 
     public UserAccess Access { get; private set; } = null!;
@@ -42,23 +42,30 @@ public class IndexModel(ReadContext reads, CurrentUser currentUser, DealCommands
         PageNumber = Math.Max(1, pageNumber);
 
         var query = filter.Apply(db.Deals.AsNoTracking(), Access);
-        if (!string.IsNullOrWhiteSpace(filter.Search))
-        {
-            // A search's matches are few and scattered: collected in one pass, they are counted and sorted by id,
-            // rather than the filter being run again for the count and for the page (docs/decisions/0023).
-            var matches = await query.Select(d => d.Id).Take(SearchMatchLimit + 1).ToListAsync();
-            if (matches.Count <= SearchMatchLimit)
-            {
-                query = db.Deals.AsNoTracking().IgnoreQueryFilters().Where(d => matches.Contains(d.Id));
-            }
-        }
-
-        Total = await query.CountAsync();
+        IQueryable<int> pageOfIds;
+        // A search's matches are few and scattered: the first of them come in one pass, in the list's order, which
+        // gives the page (and the count, when that is all), rather than the text filter running again for each
+        // (docs/decisions/0023).
+        var searching = !string.IsNullOrWhiteSpace(filter.Search);
+        var matches = searching ? await Order(query).Select(d => d.Id).Take(SearchMatchLimit + 1).ToListAsync() : [];
+        var allMatches = searching && matches.Count <= SearchMatchLimit;
+        Total = allMatches ? matches.Count : await query.CountAsync();
         // Past the end, even where the offset would overflow, is the last page.
         PageNumber = Math.Min(PageNumber, Math.Max(1, (int)Math.Ceiling(Total / (double)PageSize)));
-        // Deferred join: the filtered, ordered page of ids first (an index-only scan for the list's usual filters),
-        // then the rows and their joins for those 50 ids only (docs/decisions/0018).
-        var pageOfIds = Order(query).Skip((PageNumber - 1) * PageSize).Take(PageSize).Select(d => d.Id);
+        var offset = (PageNumber - 1) * PageSize;
+        if (allMatches || offset + PageSize <= Math.Min(matches.Count, SearchMatchLimit))
+        {
+            var page = matches.Skip(offset).Take(PageSize).ToList();
+            query = db.Deals.AsNoTracking().IgnoreQueryFilters().Where(d => page.Contains(d.Id));
+            pageOfIds = query.Select(d => d.Id);
+        }
+        else
+        {
+            // Deferred join: the filtered, ordered page of ids first (an index-only scan for the list's usual filters),
+            // then the rows and their joins for those 50 ids only (docs/decisions/0018).
+            pageOfIds = Order(query).Skip(offset).Take(PageSize).Select(d => d.Id);
+        }
+
         Rows = await Order(query.Where(d => pageOfIds.Contains(d.Id)))
             .Select(d => new DealRow(d.Id, d.Title, d.ValueAmount, d.ValueCurrency,
                 d.Organization != null ? d.Organization.Name : null, d.Person != null ? d.Person.Name : null,
