@@ -516,6 +516,12 @@ namespace DealToLead.Infrastructure.Database.Migrations
 
                     NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("OwnerId", "Status", "CreatedAt", "Id"), new[] { "ValueAmount", "Visibility" });
 
+                    b.HasIndex(new[] { "OwnerId", "Status", "ValueAmount" }, "DealListCount")
+                        .HasDatabaseName("ix_deals_owner_id_status_value_amount_narrow")
+                        .HasFilter("deleted_at IS NULL");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "OwnerId", "Status", "ValueAmount" }, "DealListCount"), new[] { "Visibility" });
+
                     b.ToTable("deals", (string)null);
                 });
 
