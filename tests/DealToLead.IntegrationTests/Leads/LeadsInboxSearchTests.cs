@@ -96,6 +96,45 @@ public class LeadsInboxSearchTests(DealToLeadApp app) : AppTest(app)
     }
 
     /// <summary>The lead a test looks for, and one that shares nothing searchable with it.</summary>
+    [Fact]
+    public async Task A_deal_list_search_with_more_matches_than_it_collects_pages_and_counts_them_all()
+    {
+        var rep = await App.UserIdAsync(DemoUsers.Rep);
+        var matching = DealToLead.Web.Pages.Deals.IndexModel.SearchMatchLimit + 60;
+        var expected = await App.WithDbAsync(async db =>
+        {
+            var first = await new DealBuilder(rep).Titled("Overflowmatch 0").BuildAsync(db);
+            db.Deals.AddRange(Enumerable.Range(1, matching - 1).Select(i => new Deal
+            {
+                Title = $"Overflowmatch {i}",
+                ValueAmount = 1_000m + i,
+                ValueCurrency = "EUR",
+                OwnerId = rep,
+                PipelineId = first.PipelineId,
+                StageId = first.StageId,
+                PersonId = first.PersonId,
+                OrganizationId = first.OrganizationId,
+                Visibility = Visibility.EntireCompany,
+                Status = DealStatus.Open,
+                CreatedAt = first.CreatedAt.AddSeconds(-i),
+            }));
+            await db.SaveChangesAsync();
+            return await db.Deals.Where(d => d.Title.StartsWith("Overflowmatch")).OrderByDescending(d => d.CreatedAt).ThenBy(d => d.Id)
+                .Select(d => d.Id).ToListAsync();
+        });
+        var client = await App.SignInAsync(DemoUsers.Rep);
+
+        foreach (var page in new[] { 1, 40, 41, 42 })
+        {
+            var html = await client.GetStringAsync($"/deals?Search=overflowmatch&page={page}");
+            html.Should().Contain($"{matching.ToString("N0", System.Globalization.CultureInfo.GetCultureInfo("en-US"))} deals", "the count goes on past the {0} collected matches", matching);
+            DealRowIds(html).Should().Equal(expected.Skip((page - 1) * 50).Take(50), "page {0} within and past the collected matches", page);
+        }
+    }
+
+    private static List<int> DealRowIds(string html) =>
+        System.Text.RegularExpressions.Regex.Matches(html, "name=\"ids\" value=\"(\\d+)\"").Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+
     private async Task<(Guid Wanted, Guid Other)> TwoLeadsAsync()
     {
         var rep = await App.UserIdAsync(DemoUsers.Rep);
