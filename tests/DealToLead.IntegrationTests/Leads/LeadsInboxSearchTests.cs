@@ -96,6 +96,28 @@ public class LeadsInboxSearchTests(DealToLeadApp app) : AppTest(app)
     }
 
     /// <summary>The lead a test looks for, and one that shares nothing searchable with it.</summary>
+    [Theory]
+    [InlineData("'; DELETE FROM leads; --")]
+    [InlineData("''")]
+    [InlineData("\\'")]
+    [InlineData("E'\\x00")]
+    [InlineData("$$ || $$")]
+    public async Task A_hostile_term_is_searched_for_as_text_and_changes_nothing(string term)
+    {
+        // The pattern is written into the SQL as a literal (docs/decisions/0023): quoting must hold.
+        await TwoLeadsAsync();
+        var client = await App.SignInAsync(DemoUsers.Rep);
+        var tooLong = term + new string('x', 5_000);
+
+        foreach (var q in new[] { term, tooLong })
+        {
+            LeadTestData.RowIds(await client.GetStringAsync($"/leads?q={Uri.EscapeDataString(q)}")).Should().BeEmpty(q);
+            (await client.GetAsync($"/deals?Search={Uri.EscapeDataString(q)}")).StatusCode.Should().Be(System.Net.HttpStatusCode.OK, q);
+        }
+
+        (await App.WithDbAsync(db => db.Leads.CountAsync())).Should().Be(2);
+    }
+
     [Fact]
     public async Task A_deal_list_search_with_more_matches_than_it_collects_pages_and_counts_them_all()
     {
