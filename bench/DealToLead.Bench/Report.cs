@@ -40,7 +40,7 @@ public sealed class Report
     public void Add(Row row)
     {
         Rows.Add(row);
-        Console.WriteLine($"  {row.Scenario}: {row.Figure} = {FormatValue(row)} ({Describe(row.Verdict)}){(row.Note is null ? string.Empty : "  " + row.Note)}");
+        Console.WriteLine($"  {row.Scenario}: {row.Figure} = {FormatValue(row)} ({Describe(row.Verdict, row.Scenario)}){(row.Note is null ? string.Empty : "  " + row.Note)}");
     }
 
     public string Table()
@@ -50,7 +50,7 @@ public sealed class Report
         {
             r.Scenario, r.Figure, FormatValue(r), r.Target,
             r.Ratio is { } ratio ? string.Create(CultureInfo.InvariantCulture, $"{ratio:F3} × {r.RatioTo}") : string.Empty,
-            Describe(r.Verdict),
+            Describe(r.Verdict, r.Scenario),
         }));
         var widths = Enumerable.Range(0, 6).Select(c => lines.Max(l => l[c].Length)).ToArray();
         var text = new StringBuilder();
@@ -88,11 +88,12 @@ public sealed class Report
         ? string.Create(CultureInfo.InvariantCulture, $"{(Math.Abs(value) >= 100 ? value.ToString("F0", CultureInfo.InvariantCulture) : value.ToString("F2", CultureInfo.InvariantCulture))} {row.Unit}").Trim()
         : "-";
 
-    private static string Describe(Verdict verdict) => verdict switch
+    private static string Describe(Verdict verdict, string scenario) => verdict switch
     {
         Verdict.Pass => "pass",
         Verdict.Fail => "FAIL",
         Verdict.NotAvailable => "not available",
-        _ => "ceiling",
+        _ when scenario.StartsWith("0 ", StringComparison.Ordinal) => "ceiling",
+        _ => "shown",
     };
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using DealToLead.Core.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,11 +16,32 @@ public sealed record LeadInboxPage(IReadOnlyList<LeadListRow> Rows, int PageNumb
     /// A search's matches are scattered over the table, so it collects up to the limit of them first: when that is all
     /// of them, the page is sorted from those ids alone, rather than from a walk of the sorted index that passes
     /// hundreds of rows for each match (docs/decisions/0023).
+    /// Sorted by creation, a page reached by Next or Previous seeks from the neighbouring page's edge instead of
+    /// skipping an offset, so page 500 costs what page 1 does (docs/decisions/0024).
     /// </summary>
     public static async Task<LeadInboxPage> LoadAsync(CrmDbContext db, IQueryable<Lead> filtered, bool scattered, LeadSort sort,
-        bool descending, int pageNumber, int pageSize, int countLimit, CancellationToken cancellationToken)
+        bool descending, int pageNumber, int pageSize, int countLimit, LeadInboxSeek? seek, CancellationToken cancellationToken)
     {
         pageNumber = Math.Clamp(pageNumber, 1, int.MaxValue / pageSize);
+        if (seek is not null && sort == LeadSort.Created && !scattered && pageNumber > 1)
+        {
+            var (soughtIds, more) = await SeekAsync(filtered, seek, descending, pageSize, cancellationToken);
+            if (seek.Backward && !more)
+            {
+                // Fewer leads lie before the position than a page holds, so this is the first page.
+                pageNumber = 1;
+            }
+            else if (soughtIds.Count > 0)
+            {
+                var seekOffset = (pageNumber - 1) * pageSize;
+                var hasNext = more || seek.Backward;
+                return await PageAsync(db, soughtIds, pageNumber, hasNext ? seekOffset + pageSize : seekOffset + soughtIds.Count, hasNext, cancellationToken);
+            }
+
+            // Nothing lies past the position any more (those leads were converted, archived or deleted): the page
+            // number decides, as it does for a typed one.
+        }
+
         var offset = (pageNumber - 1) * pageSize;
         int? counted = null;
         var sortable = filtered;
@@ -61,22 +83,13 @@ public sealed record LeadInboxPage(IReadOnlyList<LeadListRow> Rows, int PageNumb
             // Past the last page (a stale link or a typed URL): every matching lead lies before this offset.
             var total = await sortable.Take(offset).CountAsync(cancellationToken);
             var lastPage = Math.Max(1, (total + pageSize - 1) / pageSize);
-            return await LoadAsync(db, filtered, scattered, sort, descending, lastPage, pageSize, countLimit, cancellationToken);
+            return await LoadAsync(db, filtered, scattered, sort, descending, lastPage, pageSize, countLimit, null, cancellationToken);
         }
 
         var hasMore = ids.Count > pageSize;
         if (hasMore)
         {
             ids.RemoveAt(pageSize);
-        }
-
-        var position = ids.Select((id, index) => (id, index)).ToDictionary(p => p.id, p => p.index);
-        var pageIds = ids.ToArray();
-        var rows = (await LeadListFilter.RowsByIds(db, pageIds).ToListAsync(cancellationToken)).OrderBy(r => position[r.Id]).ToList();
-        var nextActivities = await LeadListFilter.NextActivitiesAsync(db, pageIds, cancellationToken);
-        foreach (var row in rows)
-        {
-            row.NextActivity = nextActivities.GetValueOrDefault(row.Id);
         }
 
         var (shownTotal, lowerBound) = counted switch
@@ -86,6 +99,74 @@ public sealed record LeadInboxPage(IReadOnlyList<LeadListRow> Rows, int PageNumb
             null when hasMore => (offset + pageSize, true),
             null => (offset + ids.Count, false),
         };
-        return new LeadInboxPage(rows, pageNumber, Math.Max(shownTotal, offset + rows.Count), lowerBound);
+        return await PageAsync(db, ids, pageNumber, Math.Max(shownTotal, offset + ids.Count), lowerBound, cancellationToken);
+    }
+
+    /// <summary>
+    /// The ids of the page next to the seek's position, in the list's order, read as one range of the
+    /// (is_archived, source, created_at, id) index; and whether more leads lie beyond them in the seek's direction.
+    /// </summary>
+    private static async Task<(List<Guid> Ids, bool More)> SeekAsync(IQueryable<Lead> filtered, LeadInboxSeek seek, bool descending, int pageSize, CancellationToken cancellationToken)
+    {
+        var (createdAt, id) = seek.Position;
+        var readDescending = descending != seek.Backward;
+        var beyond = readDescending
+            ? filtered.Where(l => EF.Functions.LessThan(ValueTuple.Create(l.CreatedAt, l.Id), ValueTuple.Create(createdAt, id)))
+                .OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id)
+            : filtered.Where(l => EF.Functions.GreaterThan(ValueTuple.Create(l.CreatedAt, l.Id), ValueTuple.Create(createdAt, id)))
+                .OrderBy(l => l.CreatedAt).ThenBy(l => l.Id);
+        var ids = await beyond.Select(l => l.Id).Take(pageSize + 1).ToListAsync(cancellationToken);
+        var more = ids.Count > pageSize;
+        if (more)
+        {
+            ids.RemoveAt(pageSize);
+        }
+
+        if (seek.Backward)
+        {
+            ids.Reverse();
+        }
+
+        return (ids, more);
+    }
+
+    private static async Task<LeadInboxPage> PageAsync(CrmDbContext db, List<Guid> ids, int pageNumber, int total, bool totalIsLowerBound, CancellationToken cancellationToken)
+    {
+        var position = ids.Select((id, index) => (id, index)).ToDictionary(p => p.id, p => p.index);
+        var pageIds = ids.ToArray();
+        var rows = (await LeadListFilter.RowsByIds(db, pageIds).ToListAsync(cancellationToken)).OrderBy(r => position[r.Id]).ToList();
+        var nextActivities = await LeadListFilter.NextActivitiesAsync(db, pageIds, cancellationToken);
+        foreach (var row in rows)
+        {
+            row.NextActivity = nextActivities.GetValueOrDefault(row.Id);
+        }
+
+        return new LeadInboxPage(rows, pageNumber, total, totalIsLowerBound);
+    }
+}
+
+/// <summary>A page of the inbox asked for by its neighbour's edge: after the last lead of the page before, or before the first of the page after.</summary>
+public sealed record LeadInboxSeek(LeadInboxPosition Position, bool Backward);
+
+/// <summary>Where a lead stands in the inbox sorted by creation; written into the Next and Previous links as text.</summary>
+public readonly record struct LeadInboxPosition(DateTimeOffset CreatedAt, Guid Id)
+{
+    public static LeadInboxPosition Of(LeadListRow row) => new(row.CreatedAt, row.Id);
+
+    public string Format() => string.Create(CultureInfo.InvariantCulture, $"{CreatedAt.UtcTicks}.{Id:N}");
+
+    /// <summary>Null for anything <see cref="Format"/> did not write; the page number then decides the page.</summary>
+    public static LeadInboxPosition? Parse(string? text)
+    {
+        var parts = text?.Split('.');
+        if (parts is not [var ticksText, var idText]
+            || !long.TryParse(ticksText, NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+            || ticks > DateTimeOffset.MaxValue.UtcTicks
+            || !Guid.TryParseExact(idText, "N", out var id))
+        {
+            return null;
+        }
+
+        return new LeadInboxPosition(new DateTimeOffset(ticks, TimeSpan.Zero), id);
     }
 }

@@ -64,6 +64,88 @@ public class LeadsInboxPagingTests(DealToLeadApp app) : AppTest(app)
         second.Should().Contain("70 leads");
     }
 
+    [Fact]
+    public async Task Next_and_previous_seek_from_the_edge_of_the_page_and_walk_every_lead_once()
+    {
+        var total = InboxPage.CountLimit + 130;
+        await AddNumberedLeadsAsync(total, DemoUsers.Rep, Visibility.EntireCompany);
+        var client = await App.SignInAsync(DemoUsers.Rep);
+        var walked = new List<string>();
+        var url = "/leads?source=Deal&sort=Created";
+        var html = "";
+        var secondPage = "";
+        var pages = 0;
+        while (url is not null)
+        {
+            html = await client.GetStringAsync(url);
+            walked.AddRange(await TitlesAsync(LeadTestData.RowIds(html)));
+            pages++;
+            secondPage = pages == 2 ? html : secondPage;
+            url = Link(html, "next");
+            url?.Should().Contain("after=", "Next seeks from the last lead shown");
+        }
+
+        walked.Should().Equal(Enumerable.Range(1, total).Select(n => $"Many {n}"));
+        pages.Should().Be((total + InboxPage.PageSize - 1) / InboxPage.PageSize);
+        var previous = Link(html, "prev")!;
+        previous.Should().Contain("before=");
+        var pageBefore = await client.GetStringAsync(previous);
+        (await TitlesAsync(LeadTestData.RowIds(pageBefore))).Should().Equal(Enumerable.Range(((pages - 2) * InboxPage.PageSize) + 1, InboxPage.PageSize).Select(n => $"Many {n}"));
+        pageBefore.Should().Contain($"Page {pages - 1} of").And.Contain("rel=\"next\"");
+        Link(secondPage, "prev").Should().Be("/leads?source=Deal&sort=Created", "the first page needs neither a number nor a position");
+    }
+
+    [Fact]
+    public async Task A_page_opened_by_next_keeps_its_place_when_new_leads_arrive_at_the_top()
+    {
+        await AddNumberedLeadsAsync(120, DemoUsers.Rep, Visibility.EntireCompany);
+        var client = await App.SignInAsync(DemoUsers.Rep);
+        var next = Link(await client.GetStringAsync("/leads?source=Deal&sort=Created"), "next")!;
+
+        await AddNumberedLeadsAsync(3, DemoUsers.Rep, Visibility.EntireCompany, firstNumber: -3);
+        var second = await client.GetStringAsync(next);
+
+        (await TitlesAsync(LeadTestData.RowIds(second))).Should().Equal(Enumerable.Range(51, 50).Select(n => $"Many {n}"),
+            "the page goes on from the last lead the rep saw; counting 50 from the top would show three of them again");
+    }
+
+    [Theory]
+    [InlineData("not-a-position")]
+    [InlineData("99999999999999999999.00000000000000000000000000000000")]
+    [InlineData("638700000000000000.zz")]
+    [InlineData("1.2.3")]
+    public async Task A_position_the_inbox_did_not_write_leaves_the_page_number_to_decide(string position)
+    {
+        await AddNumberedLeadsAsync(120, DemoUsers.Rep, Visibility.EntireCompany);
+        var client = await App.SignInAsync(DemoUsers.Rep);
+
+        using var after = await client.GetAsync($"/leads?source=Deal&sort=Created&p=2&after={Uri.EscapeDataString(position)}");
+        using var before = await client.GetAsync($"/leads?source=Deal&sort=Created&p=2&before={Uri.EscapeDataString(position)}");
+
+        foreach (var response in new[] { after, before })
+        {
+            response.StatusCode.Should().Be(System.Net.HttpStatusCode.OK);
+            (await TitlesAsync(LeadTestData.RowIds(await response.Content.ReadAsStringAsync()))).Should().Equal(Enumerable.Range(51, 50).Select(n => $"Many {n}"));
+        }
+    }
+
+    [Fact]
+    public async Task Other_sorts_page_by_number_alone()
+    {
+        await AddNumberedLeadsAsync(120, DemoUsers.Rep, Visibility.EntireCompany);
+        var client = await App.SignInAsync(DemoUsers.Rep);
+
+        var next = Link(await client.GetStringAsync("/leads?source=Deal&sort=Title&dir=asc"), "next")!;
+
+        next.Should().Contain("p=2").And.NotContain("after=");
+    }
+
+    private static string? Link(string html, string rel)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(html, $"href=\"([^\"]*)\" rel=\"{rel}\"");
+        return match.Success ? System.Net.WebUtility.HtmlDecode(match.Groups[1].Value) : null;
+    }
+
     /// <summary>Leads "Many n" from source Deal, created n seconds ago, so that newest first is n ascending.</summary>
     private async Task AddNumberedLeadsAsync(int count, DemoUser owner, Visibility visibility, int firstNumber = 1)
     {

@@ -148,6 +148,28 @@ public sealed class QueryBudgetTests(DealToLeadApp app) : AppTest(app)
         page.Should().NotContain("OFFSET").And.MatchRegex(@"\(l\.created_at, l\.id\) < \(");
     }
 
+    [Fact]
+    public async Task An_inbox_page_opened_by_next_is_one_index_range_with_no_offset_and_as_many_commands_deep_as_near_the_start()
+    {
+        var counter = new SqlCommandCounter();
+        using var host = App.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<IInterceptor>(counter)));
+        counter.CountOnlyRequestsOf(host.Services);
+        using var client = await SignInAsync(host);
+        await AddLeadsAsync(160, first: 0);
+        var second = NextLink(await client.GetStringAsync("/leads?source=Deal&sort=Created"));
+        var third = NextLink(await client.GetStringAsync(second));
+
+        var near = await CountAsync(counter, client, second);
+        var deep = await CountAsync(counter, client, third);
+
+        deep.Should().Be(near);
+        var page = counter.Commands.Single(c => c.Contains("FROM leads", StringComparison.Ordinal) && c.Contains("LIMIT", StringComparison.Ordinal));
+        page.Should().NotContain("OFFSET").And.MatchRegex(@"\(l\.created_at, l\.id\) < \(");
+    }
+
+    private static string NextLink(string html) =>
+        System.Net.WebUtility.HtmlDecode(Regex.Match(html, "href=\"([^\"]*)\" rel=\"next\"").Groups[1].Value);
+
     /// <summary>
     /// How often the last request's commands test the search text, each with the pattern inlined, so that PostgreSQL
     /// plans every term for itself rather than reusing a generic plan (docs/decisions/0023).

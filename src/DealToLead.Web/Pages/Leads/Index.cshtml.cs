@@ -1,3 +1,4 @@
+using System.Globalization;
 using DealToLead.Core.Data;
 using DealToLead.Core.Leads;
 using DealToLead.Core.Users;
@@ -16,8 +17,10 @@ public class IndexModel(CrmDbContext db, ReadContext reads, CurrentUser currentU
     public const int PageSize = 50;
 
     // An exact count scans every matching lead on every view (41 ms for 59,000 leads from source Deal); past this
-    // many the inbox says "10,000+", which tells a rep as much. Pages past it show "at least up to this page".
-    public const int CountLimit = 10_000;
+    // many the inbox says "1,000+", which tells a rep as much: twenty pages. Counting to 10,000 cost 3.5 ms of
+    // PostgreSQL's time on every view, counting to 1,000 costs 0.4 ms (docs/decisions/0024). Pages past it show
+    // "at least up to this page".
+    public const int CountLimit = 1_000;
 
     // A search's matches are spread over the table, so counting to 10,000 of them walks up to the whole table
     // (100–375 ms at 1,000,000 leads for "ann" or "gmail"); 500 costs under 600 buffers (docs/decisions/0018).
@@ -55,6 +58,14 @@ public class IndexModel(CrmDbContext db, ReadContext reads, CurrentUser currentU
 
     [BindProperty(SupportsGet = true)]
     public Guid? Selected { get; set; }
+
+    /// <summary>The last lead of the page before, written by the Next link: the page is sought from there (docs/decisions/0024).</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? After { get; set; }
+
+    /// <summary>The first lead of the page after, written by the Previous link.</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Before { get; set; }
 
     public bool Archived => View == "archived";
     public bool Descending => Dir is null ? Sort == LeadSort.Created : Dir == "desc";
@@ -98,8 +109,11 @@ public class IndexModel(CrmDbContext db, ReadContext reads, CurrentUser currentU
         var lists = Selected is null ? await reads.ContextAsync(cancellationToken) : db;
         var filtered = filter.Apply(lists.Leads.AsNoTracking(), access);
         var searching = !string.IsNullOrWhiteSpace(Q);
+        var seek = LeadInboxPosition.Parse(After) is { } after ? new LeadInboxSeek(after, Backward: false)
+            : LeadInboxPosition.Parse(Before) is { } before ? new LeadInboxSeek(before, Backward: true)
+            : null;
         var page = await LeadInboxPage.LoadAsync(lists, filtered, searching, Sort, Descending, PageNumber, PageSize,
-            searching ? SearchCountLimit : CountLimit, cancellationToken);
+            searching ? SearchCountLimit : CountLimit, seek, cancellationToken);
         (Rows, PageNumber, Total, TotalIsLowerBound) = (page.Rows, page.PageNumber, page.Total, page.TotalIsLowerBound);
         Labels = (await referenceData.LabelsAsync(lists, cancellationToken)).ToDictionary(l => l.Id);
         Owners = await referenceData.OwnersAsync(lists, cancellationToken);
@@ -151,8 +165,23 @@ public class IndexModel(CrmDbContext db, ReadContext reads, CurrentUser currentU
     public string SortUrl(LeadSort column)
     {
         var descending = Sort == column ? !Descending : column == LeadSort.Created;
-        return UrlWith(("sort", column.ToString()), ("dir", descending ? "desc" : "asc"), ("p", null));
+        return UrlWith(("sort", column.ToString()), ("dir", descending ? "desc" : "asc"), ("p", null), ("after", null), ("before", null));
     }
+
+    /// <summary>
+    /// Sorted by creation, Next and Previous carry the edge of this page, so that the page they open is sought from
+    /// it rather than counted to; other sorts, and a search's few hundred matches, go by the page number alone.
+    /// </summary>
+    public string NextUrl() => PageUrl(PageNumber + 1, Seeks && Rows.Count > 0 ? ("after", LeadInboxPosition.Of(Rows[^1]).Format()) : null);
+
+    public string PreviousUrl() => PageUrl(PageNumber - 1, Seeks && Rows.Count > 0 && PageNumber > 2 ? ("before", LeadInboxPosition.Of(Rows[0]).Format()) : null);
+
+    private bool Seeks => Sort == LeadSort.Created && string.IsNullOrWhiteSpace(Q);
+
+    private string PageUrl(int pageNumber, (string Key, string Value)? edge) => UrlWith(
+        ("p", pageNumber > 1 ? pageNumber.ToString(CultureInfo.InvariantCulture) : null),
+        ("after", edge is ("after", var after) ? after : null),
+        ("before", edge is ("before", var before) ? before : null));
 
     public string? AriaSort(LeadSort column) => Sort != column ? null : Descending ? "descending" : "ascending";
 }
