@@ -28,6 +28,13 @@ public sealed partial class BulkConversionWorker(
     /// <summary>Deals converted together: one statement and one commit for the whole chunk (ADR 0005).</summary>
     public const int ChunkSize = 100;
 
+    /// <summary>
+    /// Chunks converted at once, each on its own connection (<c>BulkConversion:ChunksInFlight</c>): one chunk's
+    /// statement runs in one PostgreSQL backend, on one core, while the app waits (docs/decisions/0025). Chunks hold
+    /// different deals, so they never wait for each other's rows.
+    /// </summary>
+    public int ChunksInFlight => Math.Max(1, configuration.GetValue("BulkConversion:ChunksInFlight", 2));
+
     /// <summary>How long a claim holds without renewal: how soon a crashed instance's job is resumed (<c>BulkConversion:LeaseSeconds</c>).</summary>
     public TimeSpan Lease => TimeSpan.FromSeconds(configuration.GetValue("BulkConversion:LeaseSeconds", LeaseDuration.TotalSeconds));
 
@@ -134,40 +141,59 @@ public sealed partial class BulkConversionWorker(
             actor = await UserAccess.LoadAsync(db, job.RequestedById, cancellationToken);
         }
 
-        var done = 0;
-        var renewedAt = DateTimeOffset.MinValue;
-        foreach (var chunk in pending.Chunk(ChunkSize))
+        var inFlight = new List<Task<bool>>(ChunksInFlight);
+        try
         {
-            var items = maxItems is { } max ? chunk.Take(max - done).ToArray() : chunk;
-            if (items.Length == 0)
+            var done = 0;
+            var renewedAt = DateTimeOffset.MinValue;
+            foreach (var chunk in pending.Chunk(ChunkSize))
             {
-                return false;
-            }
+                var items = maxItems is { } max ? chunk.Take(max - done).ToArray() : chunk;
+                if (items.Length == 0)
+                {
+                    return false;
+                }
 
-            // Renewing is a durable commit; a third of the lease is plenty of margin, and each chunk's outcome
-            // update below already checks that the lease is still ours.
-            if (clock.GetUtcNow() - renewedAt > Lease / 3)
-            {
-                if (!await RenewLeaseAsync(jobId, instanceId, cancellationToken))
+                // Renewing is a durable commit; a third of the lease is plenty of margin, and each chunk's outcome
+                // update below already checks that the lease is still ours.
+                if (clock.GetUtcNow() - renewedAt > Lease / 3)
+                {
+                    if (!await RenewLeaseAsync(jobId, instanceId, cancellationToken))
+                    {
+                        LogLeaseLost(jobId, instanceId);
+                        return false;
+                    }
+
+                    renewedAt = clock.GetUtcNow();
+                }
+
+                inFlight.Add(ConvertChunkAsync(actor, items, instanceId, cancellationToken));
+                done += items.Length;
+                if (inFlight.Count == ChunksInFlight && !await OneFinishedAsync(inFlight))
                 {
                     LogLeaseLost(jobId, instanceId);
                     return false;
                 }
 
-                renewedAt = clock.GetUtcNow();
+                if (items.Length < chunk.Length)
+                {
+                    return false;
+                }
             }
 
-            if (!await ConvertChunkAsync(actor, items, instanceId, cancellationToken))
+            while (inFlight.Count > 0)
             {
-                LogLeaseLost(jobId, instanceId);
-                return false;
+                if (!await OneFinishedAsync(inFlight))
+                {
+                    LogLeaseLost(jobId, instanceId);
+                    return false;
+                }
             }
-
-            done += items.Length;
-            if (items.Length < chunk.Length)
-            {
-                return false;
-            }
+        }
+        finally
+        {
+            // A job that stops early (its lease lost, a chunk failed) lets the chunks already sent finish first.
+            await ((Task)Task.WhenAll(inFlight)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         if (!await RenewLeaseAsync(jobId, instanceId, cancellationToken))
@@ -178,6 +204,13 @@ public sealed partial class BulkConversionWorker(
 
         await CompleteAsync(job, instanceId, cancellationToken);
         return true;
+    }
+
+    private static async Task<bool> OneFinishedAsync(List<Task<bool>> inFlight)
+    {
+        var finished = await Task.WhenAny(inFlight);
+        inFlight.Remove(finished);
+        return await finished;
     }
 
     /// <summary>Converts a chunk of deals and records their outcomes; false when the job's lease is no longer ours.</summary>

@@ -4,6 +4,7 @@ using System.Text.Json;
 using DealToLead.Core.Conversions;
 using DealToLead.Core.Crm;
 using DealToLead.Infrastructure.Seeding;
+using DealToLead.Infrastructure.Background;
 using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.IntegrationTests.BulkConversion;
@@ -135,6 +136,26 @@ public class BulkConversionJobTests(BulkConversionApp app) : BulkConversionTest(
         {
             await App.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("DROP TRIGGER refuse_poison ON leads; DROP FUNCTION refuse_poison();"));
         }
+    }
+
+    [Fact]
+    public async Task A_job_of_several_chunks_converted_side_by_side_converts_every_deal_once_and_counts_them_all()
+    {
+        var data = await DataAsync();
+        await data.SetLimitAsync(1_000);
+        var count = (BulkConversionWorker.ChunkSize * 4) + 17;
+        var ids = await data.DealsAsync(count, DemoUsers.Rep);
+
+        var jobId = await SubmitAsync(new { ids });
+        await ProcessAllJobsAsync();
+
+        var job = await JobAsync(jobId);
+        job.Status.Should().Be(BulkJobStatus.Completed);
+        job.Processed.Should().Be(count);
+        job.Items.Should().HaveCount(count).And.OnlyContain(i => i.Outcome == BulkItemOutcome.Converted && i.LeadId != null);
+        job.Items.Select(i => i.LeadId).Should().OnlyHaveUniqueItems();
+        (await LeadsFromDealsAsync()).Should().Be(count);
+        (await App.WithDbAsync(db => db.Conversions.CountAsync())).Should().Be(count);
     }
 
     [Fact]
