@@ -3,8 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using DealToLead.Core.Conversions;
 using DealToLead.Core.Crm;
-using DealToLead.Infrastructure.Seeding;
 using DealToLead.Infrastructure.Background;
+using DealToLead.Infrastructure.Seeding;
 using Microsoft.EntityFrameworkCore;
 
 namespace DealToLead.IntegrationTests.BulkConversion;
