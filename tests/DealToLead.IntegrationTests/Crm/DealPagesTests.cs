@@ -171,6 +171,33 @@ public partial class DealPagesTests(DealToLeadApp app) : AppTest(app)
     }
 
     [Fact]
+    public async Task A_deal_list_longer_than_the_count_limit_says_so_pages_past_it_and_counts_exactly_on_the_last_page()
+    {
+        var world = await App.CreateWorldAsync();
+        var rep = await App.UserIdAsync(DemoUsers.Rep);
+        var first = await App.AddDealAsync(world, rep, "Counted 0");
+        var total = Web.Pages.Deals.IndexModel.CountLimit + 70;
+        await App.WithDbAsync(db => db.Database.ExecuteSqlAsync($"""
+            INSERT INTO deals (title, value_amount, value_currency, status, owner_id, organization_id, person_id, pipeline_id, stage_id, visibility, labels, created_at, updated_at)
+            SELECT 'Counted ' || n, d.value_amount, d.value_currency, d.status, d.owner_id, d.organization_id, d.person_id, d.pipeline_id, d.stage_id, d.visibility, d.labels,
+                   d.created_at - n * interval '1 second', d.updated_at
+            FROM deals d, generate_series(1, {total - 1}) AS n WHERE d.id = {first}
+            """));
+        var client = await App.SignInAsync(DemoUsers.Rep);
+        var lastPage = (total + Web.Pages.Deals.IndexModel.PageSize - 1) / Web.Pages.Deals.IndexModel.PageSize;
+
+        var firstPage = System.Net.WebUtility.HtmlDecode(await client.GetStringAsync("/deals"));
+        var deep = System.Net.WebUtility.HtmlDecode(await client.GetStringAsync($"/deals?page={lastPage - 1}"));
+        var last = System.Net.WebUtility.HtmlDecode(await client.GetStringAsync($"/deals?page={lastPage}"));
+        var pastTheEnd = System.Net.WebUtility.HtmlDecode(await client.GetStringAsync($"/deals?page={lastPage + 5}"));
+
+        firstPage.Should().Contain($"{Web.Pages.Deals.IndexModel.CountLimit:N0}+ deals").And.Contain("Page 1 of 20+").And.Contain("rel=\"next\"");
+        deep.Should().Contain($"{(lastPage - 1) * 50:N0}+ deals").And.Contain($"Counted {((lastPage - 1) * 50) - 1}<").And.Contain("rel=\"next\"");
+        last.Should().Contain($"{total:N0} deals").And.Contain($"Page {lastPage} of {lastPage}<").And.Contain($"Counted {total - 1}<").And.NotContain("rel=\"next\"");
+        pastTheEnd.Should().Contain($"{total:N0} deals").And.Contain($"Page {lastPage} of {lastPage}<").And.Contain($"Counted {total - 1}<");
+    }
+
+    [Fact]
     public async Task The_deal_list_combines_filters_from_the_url_and_restores_deleted_deals_in_bulk()
     {
         var world = await App.CreateWorldAsync();

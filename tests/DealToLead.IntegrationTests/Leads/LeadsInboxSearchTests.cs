@@ -119,7 +119,7 @@ public class LeadsInboxSearchTests(DealToLeadApp app) : AppTest(app)
     }
 
     [Fact]
-    public async Task A_deal_list_search_with_more_matches_than_it_collects_pages_and_counts_them_all()
+    public async Task A_deal_list_search_with_more_matches_than_it_collects_pages_past_them_and_counts_them_on_the_last_page()
     {
         var rep = await App.UserIdAsync(DemoUsers.Rep);
         var matching = DealToLead.Web.Pages.Deals.IndexModel.SearchMatchLimit + 60;
@@ -146,10 +146,10 @@ public class LeadsInboxSearchTests(DealToLeadApp app) : AppTest(app)
         });
         var client = await App.SignInAsync(DemoUsers.Rep);
 
-        foreach (var page in new[] { 1, 40, 41, 42 })
+        foreach (var (page, count) in new[] { (1, "2,000+ deals"), (40, "2,000+ deals"), (41, "2,050+ deals"), (42, "2,060 deals") })
         {
             var html = await client.GetStringAsync($"/deals?Search=overflowmatch&page={page}");
-            html.Should().Contain($"{matching.ToString("N0", System.Globalization.CultureInfo.GetCultureInfo("en-US"))} deals", "the count goes on past the {0} collected matches", matching);
+            System.Net.WebUtility.HtmlDecode(html).Should().Contain(count, "the count stops at the collected matches and is exact on the last page");
             DealRowIds(html).Should().Equal(expected.Skip((page - 1) * 50).Take(50), "page {0} within and past the collected matches", page);
         }
     }

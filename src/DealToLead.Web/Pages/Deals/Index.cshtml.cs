@@ -15,12 +15,20 @@ public class IndexModel(ReadContext reads, CurrentUser currentUser, DealCommands
     // Up to this many matches of a search are collected in order; past them, a search is counted and paged by its filter.
     public const int SearchMatchLimit = 2_000;
 
+    // Past this many deals the list says "1,000+", as the Leads Inbox does: an exact count reads every matching deal on
+    // every view, so the list's cost grew with the data (15,000 of a rep's open deals at 1,000,000; docs/decisions/0024).
+    public const int CountLimit = 1_000;
+
     public UserAccess Access { get; private set; } = null!;
     public DealListFilter Filter { get; private set; } = new();
     public string Sort { get; private set; } = "created";
     public bool Descending { get; private set; } = true;
     public int PageNumber { get; private set; } = 1;
     public int Total { get; private set; }
+
+    /// <summary>True when more deals match than <see cref="Total"/>, which stopped counting at <see cref="CountLimit"/>.</summary>
+    public bool TotalIsLowerBound { get; private set; }
+    public int PageCount => Math.Max(1, (Total + PageSize - 1) / PageSize);
     public List<DealRow> Rows { get; private set; } = [];
     public List<Core.Crm.Pipeline> Pipelines { get; private set; } = [];
     public List<(int Id, string Name)> Owners { get; private set; } = [];
@@ -39,20 +47,49 @@ public class IndexModel(ReadContext reads, CurrentUser currentUser, DealCommands
         Filter = filter;
         Sort = sort ?? (filter.Status == DealListStatus.Deleted ? "deleted" : "created");
         Descending = dir is null ? Sort is "created" or "deleted" or "value" : dir == "desc";
-        PageNumber = Math.Max(1, pageNumber);
+        PageNumber = Math.Clamp(pageNumber, 1, int.MaxValue / PageSize);
 
         var query = filter.Apply(db.Deals.AsNoTracking(), Access);
-        IQueryable<int> pageOfIds;
         // A search's matches are few and scattered: the first of them come in one pass, in the list's order, which
         // gives the page (and the count, when that is all), rather than the text filter running again for each
         // (docs/decisions/0023).
         var searching = !string.IsNullOrWhiteSpace(filter.Search);
         var matches = searching ? await Order(query).Select(d => d.Id).Take(SearchMatchLimit + 1).ToListAsync() : [];
         var allMatches = searching && matches.Count <= SearchMatchLimit;
-        Total = allMatches ? matches.Count : await query.CountAsync();
-        // Past the end, even where the offset would overflow, is the last page.
-        PageNumber = Math.Min(PageNumber, Math.Max(1, (int)Math.Ceiling(Total / (double)PageSize)));
+        var (counted, limit) = searching ? (matches.Count, SearchMatchLimit) : (await query.Take(CountLimit + 1).CountAsync(), CountLimit);
+        TotalIsLowerBound = counted > limit;
+        Total = Math.Min(counted, limit);
+        if (!TotalIsLowerBound)
+        {
+            // Past the end, even where the offset would overflow, is the last page.
+            PageNumber = Math.Min(PageNumber, PageCount);
+        }
+
+        Rows = await PageAsync(db, query, matches, allMatches);
+        if (TotalIsLowerBound && Rows.Count == 0)
+        {
+            // Past the last page of a list larger than the limit (a stale link or a typed URL): counted exactly, once.
+            Total = await query.CountAsync();
+            TotalIsLowerBound = false;
+            PageNumber = PageCount;
+            Rows = await PageAsync(db, query, matches, allMatches);
+        }
+        else if (TotalIsLowerBound)
+        {
+            var shown = ((PageNumber - 1) * PageSize) + Rows.Count;
+            (Total, TotalIsLowerBound) = Rows.Count < PageSize ? (shown, false) : (Math.Max(Total, shown), true);
+        }
+
+        Pipelines = await db.Pipelines.AsNoTracking().Include(p => p.Stages.OrderBy(s => s.OrderNr))
+            .OrderByDescending(p => p.IsDefault).ThenBy(p => p.OrderNr).ToListAsync();
+        Owners = (await db.Users.AsNoTracking().OrderBy(u => u.DisplayName).Select(u => new { u.Id, u.DisplayName }).ToListAsync())
+            .Select(u => (u.Id, u.DisplayName)).ToList();
+    }
+
+    private async Task<List<DealRow>> PageAsync(CrmDbContext db, IQueryable<Deal> query, List<int> matches, bool allMatches)
+    {
         var offset = (PageNumber - 1) * PageSize;
+        IQueryable<int> pageOfIds;
         if (allMatches || offset + PageSize <= Math.Min(matches.Count, SearchMatchLimit))
         {
             var page = matches.Skip(offset).Take(PageSize).ToList();
@@ -66,15 +103,11 @@ public class IndexModel(ReadContext reads, CurrentUser currentUser, DealCommands
             pageOfIds = Order(query).Skip(offset).Take(PageSize).Select(d => d.Id);
         }
 
-        Rows = await Order(query.Where(d => pageOfIds.Contains(d.Id)))
+        return await Order(query.Where(d => pageOfIds.Contains(d.Id)))
             .Select(d => new DealRow(d.Id, d.Title, d.ValueAmount, d.ValueCurrency,
                 d.Organization != null ? d.Organization.Name : null, d.Person != null ? d.Person.Name : null,
                 d.Pipeline!.Name, d.Stage!.Name, d.Owner!.DisplayName, d.ExpectedCloseDate, d.Status, d.DeletedAt, d.Labels))
             .ToListAsync();
-        Pipelines = await db.Pipelines.AsNoTracking().Include(p => p.Stages.OrderBy(s => s.OrderNr))
-            .OrderByDescending(p => p.IsDefault).ThenBy(p => p.OrderNr).ToListAsync();
-        Owners = (await db.Users.AsNoTracking().OrderBy(u => u.DisplayName).Select(u => new { u.Id, u.DisplayName }).ToListAsync())
-            .Select(u => (u.Id, u.DisplayName)).ToList();
     }
 
     private IOrderedQueryable<Deal> Order(IQueryable<Deal> query)
