@@ -14,7 +14,7 @@ namespace DealToLead.Core.Conversions;
 /// Converts deals to leads and back. Every entry point (pipeline, detail, list, bulk job, API) goes
 /// through this service; each conversion is one transaction and leaves a <see cref="Conversion"/> row.
 /// </summary>
-public sealed class DealConversionService(CrmDbContext db, TimeProvider clock, WebhookEvents? webhooks = null)
+public sealed class DealConversionService(CrmDbContext db, TimeProvider clock, WebhookEvents? webhooks = null, ReferenceDataCache? referenceData = null)
 {
     /// <summary>Counts of what would move and stay, the formula fields that would not be carried, or why it is refused.</summary>
     public async Task<ConversionPreview?> PreviewAsync(UserAccess actor, int dealId, CancellationToken cancellationToken = default)
@@ -460,11 +460,11 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock, W
             : await db.Stages.AsNoTracking().Where(s => s.PipelineId == pipeline.Id).OrderBy(s => s.OrderNr).FirstOrDefaultAsync(cancellationToken);
     }
 
-    private async Task<List<CustomFieldDefinition>> DealCustomFieldsAsync(CancellationToken cancellationToken) =>
-        await DealCustomFields(db).ToListAsync(cancellationToken);
+    private async Task<IReadOnlyList<CustomFieldDefinition>> DealCustomFieldsAsync(CancellationToken cancellationToken) =>
+        referenceData is null ? await DealCustomFields(db).ToListAsync(cancellationToken) : await referenceData.DealFieldsAsync(db, cancellationToken);
 
     /// <summary>Formula fields are computed, never stored, so they cannot travel; name those that have a value here.</summary>
-    private static IReadOnlyList<string> FormulaFieldsWithValues(Deal deal, List<CustomFieldDefinition> fields) =>
+    private static IReadOnlyList<string> FormulaFieldsWithValues(Deal deal, IReadOnlyList<CustomFieldDefinition> fields) =>
         fields
             .Where(f => f.IsFormula && f.FormulaExpression is not null && FormulaEvaluator.Evaluate(f.FormulaExpression, deal, fields) is not null)
             .Select(f => f.Name)

@@ -1,3 +1,4 @@
+using DealToLead.Core.CustomFields;
 using DealToLead.Core.Leads;
 using DealToLead.Core.Users;
 using Microsoft.EntityFrameworkCore;
@@ -7,7 +8,7 @@ namespace DealToLead.Core.Data;
 
 /// <summary>
 /// The lead labels and the active users (owners) every inbox view shows, kept in memory: two of an inbox page's six
-/// round trips (ADR 0019). A change saved through this process empties it at once (<see cref="Invalidation"/>,
+/// round trips (ADR 0019); and the deals' custom fields, one of a conversion's statements. A change saved through this process empties it at once (<see cref="Invalidation"/>,
 /// and <see cref="Invalidate"/> for set-based statements); a change made by another instance shows within
 /// <see cref="MaxAge"/>.
 /// </summary>
@@ -18,12 +19,14 @@ public sealed class ReferenceDataCache(TimeProvider clock)
     private long _version;
     private readonly Slot<IReadOnlyList<LeadLabel>> _labels = new();
     private readonly Slot<IReadOnlyList<UserOption>> _owners = new();
+    private readonly Slot<IReadOnlyList<CustomFieldDefinition>> _dealFields = new();
 
     public void Invalidate()
     {
         Interlocked.Increment(ref _version);
         _labels.Entry = null;
         _owners.Entry = null;
+        _dealFields.Entry = null;
     }
 
     /// <summary>Every label by name. The rows are shared: read them, never change them.</summary>
@@ -33,6 +36,11 @@ public sealed class ReferenceDataCache(TimeProvider clock)
     /// <summary>The active users by name.</summary>
     public async Task<IReadOnlyList<UserOption>> OwnersAsync(CrmDbContext db, CancellationToken cancellationToken) =>
         await GetAsync<IReadOnlyList<UserOption>>(_owners, async () => await UserOption.Active(db).ToListAsync(cancellationToken));
+
+    /// <summary>The deals' custom fields in their order, which every conversion reads for its formula fields (ADR 0024). Shared rows: read only.</summary>
+    public async Task<IReadOnlyList<CustomFieldDefinition>> DealFieldsAsync(CrmDbContext db, CancellationToken cancellationToken) =>
+        await GetAsync<IReadOnlyList<CustomFieldDefinition>>(_dealFields, async () => await db.CustomFields.AsNoTracking()
+            .Where(f => f.Entity == CustomFieldEntity.Deal).OrderBy(f => f.OrderNr).ToListAsync(cancellationToken));
 
     private async Task<T> GetAsync<T>(Slot<T> slot, Func<Task<T>> load)
         where T : class
@@ -67,7 +75,7 @@ public sealed class ReferenceDataCache(TimeProvider clock)
         }
     }
 
-    /// <summary>Empties the cache around every save that adds, changes or removes a label or a user.</summary>
+    /// <summary>Empties the cache around every save that adds, changes or removes a label, a user or a custom field.</summary>
     public sealed class Invalidation(ReferenceDataCache cache) : SaveChangesInterceptor
     {
         public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
@@ -113,7 +121,7 @@ public sealed class ReferenceDataCache(TimeProvider clock)
                 }
             }
             else if (context.ChangeTracker.Entries().Any(e =>
-                e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && e.Entity is LeadLabel or AppUser))
+                e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && e.Entity is LeadLabel or AppUser or CustomFieldDefinition))
             {
                 _saving.AddOrUpdate(context, context);
                 cache.Invalidate();

@@ -12,7 +12,7 @@ using Microsoft.Extensions.Localization;
 namespace DealToLead.Web.Pages.Settings;
 
 [Authorize(Policy = "Permission:" + nameof(Permission.ManageCustomFields))]
-public class CustomFieldsModel(CrmDbContext db, IStringLocalizer<SettingsText> text) : PageModel
+public class CustomFieldsModel(CrmDbContext db, ReferenceDataCache referenceData, IStringLocalizer<SettingsText> text) : PageModel
 {
     public List<CustomFieldDefinition> Fields { get; private set; } = [];
 
@@ -126,6 +126,7 @@ public class CustomFieldsModel(CrmDbContext db, IStringLocalizer<SettingsText> t
 
             await db.CustomFields.Where(f => f.Id == id).ExecuteDeleteAsync(ct);
         }, HttpContext.RequestAborted);
+        referenceData.Invalidate();
         TempData["Flash"] = text["Field “{0}” deleted.", field.Name].Value;
         return RedirectToPage();
     }
