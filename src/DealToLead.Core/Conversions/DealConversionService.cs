@@ -437,9 +437,6 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock, W
     private static readonly Func<CrmDbContext, int[], IAsyncEnumerable<Deal>> DealsByIds = EF.CompileAsyncQuery(
         (CrmDbContext db, int[] ids) => db.Deals.IgnoreQueryFilters().AsNoTracking().Where(d => ids.Contains(d.Id)));
 
-    private static readonly Func<CrmDbContext, IAsyncEnumerable<CustomFieldDefinition>> DealCustomFields = EF.CompileAsyncQuery<CrmDbContext, CustomFieldDefinition>(
-        db => db.CustomFields.AsNoTracking().Where(f => f.Entity == CustomFieldEntity.Deal).OrderBy(f => f.OrderNr));
-
     private static readonly Func<CrmDbContext, Guid, bool, int, CancellationToken, Task<Conversion?>> ConversionVisibleTo = EF.CompileAsyncQuery(
         (CrmDbContext db, Guid id, bool isGlobalAdmin, int userId, CancellationToken _) =>
             db.Conversions.AsNoTracking().FirstOrDefault(c => c.Id == id && (isGlobalAdmin || c.RequestedById == userId)));
@@ -461,7 +458,7 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock, W
     }
 
     private async Task<IReadOnlyList<CustomFieldDefinition>> DealCustomFieldsAsync(CancellationToken cancellationToken) =>
-        referenceData is null ? await DealCustomFields(db).ToListAsync(cancellationToken) : await referenceData.DealFieldsAsync(db, cancellationToken);
+        referenceData is null ? await ReferenceDataCache.DealFields(db).ToListAsync(cancellationToken) : await referenceData.DealFieldsAsync(db, cancellationToken);
 
     /// <summary>Formula fields are computed, never stored, so they cannot travel; name those that have a value here.</summary>
     private static IReadOnlyList<string> FormulaFieldsWithValues(Deal deal, IReadOnlyList<CustomFieldDefinition> fields) =>

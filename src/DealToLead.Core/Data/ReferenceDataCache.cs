@@ -39,8 +39,11 @@ public sealed class ReferenceDataCache(TimeProvider clock)
 
     /// <summary>The deals' custom fields in their order, which every conversion reads for its formula fields (ADR 0024). Shared rows: read only.</summary>
     public async Task<IReadOnlyList<CustomFieldDefinition>> DealFieldsAsync(CrmDbContext db, CancellationToken cancellationToken) =>
-        await GetAsync<IReadOnlyList<CustomFieldDefinition>>(_dealFields, async () => await db.CustomFields.AsNoTracking()
-            .Where(f => f.Entity == CustomFieldEntity.Deal).OrderBy(f => f.OrderNr).ToListAsync(cancellationToken));
+        await GetAsync<IReadOnlyList<CustomFieldDefinition>>(_dealFields, async () => await DealFields(db).ToListAsync(cancellationToken));
+
+    /// <summary>The query behind <see cref="DealFieldsAsync"/>, for callers that have no cache.</summary>
+    internal static readonly Func<CrmDbContext, IAsyncEnumerable<CustomFieldDefinition>> DealFields = EF.CompileAsyncQuery<CrmDbContext, CustomFieldDefinition>(
+        db => db.CustomFields.AsNoTracking().Where(f => f.Entity == CustomFieldEntity.Deal).OrderBy(f => f.OrderNr));
 
     private async Task<T> GetAsync<T>(Slot<T> slot, Func<Task<T>> load)
         where T : class
