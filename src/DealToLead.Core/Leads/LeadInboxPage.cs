@@ -25,7 +25,9 @@ public sealed record LeadInboxPage(IReadOnlyList<LeadListRow> Rows, int PageNumb
         pageNumber = Math.Clamp(pageNumber, 1, int.MaxValue / pageSize);
         if (seek is not null && sort == LeadSort.Created && !scattered && pageNumber > 1)
         {
-            var (soughtIds, more) = await SeekAsync(filtered, seek, descending, pageSize, cancellationToken);
+            // Within the counted pages the page says the same count as when it is opened by its number.
+            var seekOffset = (pageNumber - 1) * pageSize;
+            var (soughtIds, more, soughtCount) = await SeekAsync(filtered, seek, descending, pageSize, seekOffset < countLimit ? countLimit : null, cancellationToken);
             if (seek.Backward && !more)
             {
                 // Fewer leads lie before the position than a page holds, so this is the first page.
@@ -33,9 +35,8 @@ public sealed record LeadInboxPage(IReadOnlyList<LeadListRow> Rows, int PageNumb
             }
             else if (soughtIds.Count > 0)
             {
-                var seekOffset = (pageNumber - 1) * pageSize;
-                var hasNext = more || seek.Backward;
-                return await PageAsync(db, soughtIds, pageNumber, hasNext ? seekOffset + pageSize : seekOffset + soughtIds.Count, hasNext, cancellationToken);
+                var (seekTotal, seekLowerBound) = ShownTotal(soughtCount, countLimit, seekOffset, soughtIds.Count, hasMore: more || seek.Backward);
+                return await PageAsync(db, soughtIds, pageNumber, seekTotal, seekLowerBound, cancellationToken);
             }
 
             // Nothing lies past the position any more (those leads were converted, archived or deleted): the page
@@ -61,17 +62,8 @@ public sealed record LeadInboxPage(IReadOnlyList<LeadListRow> Rows, int PageNumb
         }
 
         var pageOfIds = LeadListFilter.Sort(sortable, db.Activities, sort, descending).Skip(offset).Take(pageSize + 1);
-        List<Guid> ids;
-        if (counted is null && offset < countLimit)
-        {
-            var idsWithCount = await pageOfIds.Select(l => new { l.Id, Counted = filtered.Take(countLimit + 1).Count() }).ToListAsync(cancellationToken);
-            ids = idsWithCount.Select(r => r.Id).ToList();
-            counted = idsWithCount.FirstOrDefault()?.Counted;
-        }
-        else
-        {
-            ids = await pageOfIds.Select(l => l.Id).ToListAsync(cancellationToken);
-        }
+        var (ids, pageCounted) = await IdsAsync(pageOfIds, filtered, counted is null && offset < countLimit ? countLimit : null, cancellationToken);
+        counted ??= pageCounted;
 
         if (ids.Count == 0)
         {
@@ -92,21 +84,40 @@ public sealed record LeadInboxPage(IReadOnlyList<LeadListRow> Rows, int PageNumb
             ids.RemoveAt(pageSize);
         }
 
-        var (shownTotal, lowerBound) = counted switch
+        var (shownTotal, lowerBound) = ShownTotal(counted, countLimit, offset, ids.Count, hasMore);
+        return await PageAsync(db, ids, pageNumber, shownTotal, lowerBound, cancellationToken);
+    }
+
+    /// <summary>What the page says of the total: the capped count where there is one, else at least up to this page.</summary>
+    private static (int Total, bool LowerBound) ShownTotal(int? counted, int countLimit, int offset, int shown, bool hasMore)
+    {
+        var (total, lowerBound) = counted switch
         {
             { } count when count > countLimit => (countLimit, true),
             { } count => (count, false),
-            null when hasMore => (offset + pageSize, true),
-            null => (offset + ids.Count, false),
+            null => (offset + shown, hasMore),
         };
-        return await PageAsync(db, ids, pageNumber, Math.Max(shownTotal, offset + ids.Count), lowerBound, cancellationToken);
+        return (Math.Max(total, offset + shown), lowerBound);
+    }
+
+    /// <summary>The page's ids, with the capped count in the same statement when <paramref name="countLimit"/> is given.</summary>
+    private static async Task<(List<Guid> Ids, int? Counted)> IdsAsync(IQueryable<Lead> pageOfIds, IQueryable<Lead> filtered, int? countLimit, CancellationToken cancellationToken)
+    {
+        if (countLimit is not { } limit)
+        {
+            return (await pageOfIds.Select(l => l.Id).ToListAsync(cancellationToken), null);
+        }
+
+        var idsWithCount = await pageOfIds.Select(l => new { l.Id, Counted = filtered.Take(limit + 1).Count() }).ToListAsync(cancellationToken);
+        return (idsWithCount.Select(r => r.Id).ToList(), idsWithCount.FirstOrDefault()?.Counted);
     }
 
     /// <summary>
     /// The ids of the page next to the seek's position, in the list's order, read as one range of the
     /// (is_archived, source, created_at, id) index; and whether more leads lie beyond them in the seek's direction.
     /// </summary>
-    private static async Task<(List<Guid> Ids, bool More)> SeekAsync(IQueryable<Lead> filtered, LeadInboxSeek seek, bool descending, int pageSize, CancellationToken cancellationToken)
+    private static async Task<(List<Guid> Ids, bool More, int? Counted)> SeekAsync(IQueryable<Lead> filtered, LeadInboxSeek seek, bool descending, int pageSize,
+        int? countLimit, CancellationToken cancellationToken)
     {
         var (createdAt, id) = seek.Position;
         var readDescending = descending != seek.Backward;
@@ -115,7 +126,8 @@ public sealed record LeadInboxPage(IReadOnlyList<LeadListRow> Rows, int PageNumb
                 .OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id)
             : filtered.Where(l => EF.Functions.GreaterThan(ValueTuple.Create(l.CreatedAt, l.Id), ValueTuple.Create(createdAt, id)))
                 .OrderBy(l => l.CreatedAt).ThenBy(l => l.Id);
-        var ids = await beyond.Select(l => l.Id).Take(pageSize + 1).ToListAsync(cancellationToken);
+        var (ids, counted) = await IdsAsync(beyond.Take(pageSize + 1), filtered, countLimit, cancellationToken);
+
         var more = ids.Count > pageSize;
         if (more)
         {
@@ -127,7 +139,7 @@ public sealed record LeadInboxPage(IReadOnlyList<LeadListRow> Rows, int PageNumb
             ids.Reverse();
         }
 
-        return (ids, more);
+        return (ids, more, counted);
     }
 
     private static async Task<LeadInboxPage> PageAsync(CrmDbContext db, List<Guid> ids, int pageNumber, int total, bool totalIsLowerBound, CancellationToken cancellationToken)

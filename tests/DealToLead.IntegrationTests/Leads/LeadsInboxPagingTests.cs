@@ -93,6 +93,7 @@ public class LeadsInboxPagingTests(DealToLeadApp app) : AppTest(app)
         (await TitlesAsync(LeadTestData.RowIds(pageBefore))).Should().Equal(Enumerable.Range(((pages - 2) * InboxPage.PageSize) + 1, InboxPage.PageSize).Select(n => $"Many {n}"));
         pageBefore.Should().Contain($"Page {pages - 1} of").And.Contain("rel=\"next\"");
         Link(secondPage, "prev").Should().Be("/leads?source=Deal&sort=Created", "the first page needs neither a number nor a position");
+        System.Net.WebUtility.HtmlDecode(secondPage).Should().Contain($"{InboxPage.CountLimit:N0}+ leads", "within the counted pages, Next shows the count a typed page number shows");
     }
 
     [Fact]
