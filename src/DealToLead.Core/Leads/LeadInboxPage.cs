@@ -144,15 +144,7 @@ public sealed record LeadInboxPage(IReadOnlyList<LeadListRow> Rows, int PageNumb
 
     private static async Task<LeadInboxPage> PageAsync(CrmDbContext db, List<Guid> ids, int pageNumber, int total, bool totalIsLowerBound, CancellationToken cancellationToken)
     {
-        var position = ids.Select((id, index) => (id, index)).ToDictionary(p => p.id, p => p.index);
-        var pageIds = ids.ToArray();
-        var rows = (await LeadListFilter.RowsByIds(db, pageIds).ToListAsync(cancellationToken)).OrderBy(r => position[r.Id]).ToList();
-        var nextActivities = await LeadListFilter.NextActivitiesAsync(db, pageIds, cancellationToken);
-        foreach (var row in rows)
-        {
-            row.NextActivity = nextActivities.GetValueOrDefault(row.Id);
-        }
-
+        var rows = await LeadListFilter.PageRowsAsync(db, ids.ToArray(), cancellationToken);
         return new LeadInboxPage(rows, pageNumber, total, totalIsLowerBound);
     }
 }

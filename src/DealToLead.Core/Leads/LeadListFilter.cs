@@ -124,33 +124,76 @@ public sealed record LeadListFilter
     private static IOrderedQueryable<Lead> By<TKey>(IQueryable<Lead> leads, Expression<Func<Lead, TKey>> key, bool descending) =>
         descending ? leads.OrderByDescending(key) : leads.OrderBy(key);
 
-    /// <summary>One row of the inbox with everything the columns show but the next activity (see <see cref="NextActivitiesAsync"/>).</summary>
-    private static readonly Expression<Func<Lead, LeadListRow>> Row = l => new LeadListRow
-    {
-        Id = l.Id,
-        Title = l.Title,
-        LabelIds = l.LabelIds,
-        Source = l.Source,
-        OwnerId = l.OwnerId,
-        OwnerName = l.Owner!.DisplayName,
-        ValueAmount = l.ValueAmount,
-        ValueCurrency = l.ValueCurrency,
-        PersonId = l.PersonId,
-        PersonName = l.Person!.Name,
-        OrganizationId = l.OrganizationId,
-        OrganizationName = l.Organization!.Name,
-        ExpectedCloseDate = l.ExpectedCloseDate,
-        CreatedAt = l.CreatedAt,
-        WasSeen = l.WasSeen,
-        IsArchived = l.IsArchived,
-    };
-
     /// <summary>
-    /// The rows of a page whose ids the filtered, sorted query has already chosen. Compiled, as is the next-activity
-    /// query: unlike the filter, their shape never changes, and compiling saves each about 90 µs of CPU (ADR 0007).
+    /// The rows of a page whose ids the filtered, sorted query has already chosen, in that order, each with its next
+    /// open activity, in one statement: a LATERAL probe of the (lead_id, done, due_date) index per lead. Written in SQL
+    /// because EF makes the next activity of each row a window over every open activity (4.3 ms a page).
     /// </summary>
-    public static readonly Func<CrmDbContext, Guid[], IAsyncEnumerable<LeadListRow>> RowsByIds = EF.CompileAsyncQuery(
-        (CrmDbContext db, Guid[] ids) => db.Leads.AsNoTracking().Where(l => ids.Contains(l.Id)).Select(Row));
+    public static async Task<List<LeadListRow>> PageRowsAsync(CrmDbContext db, Guid[] ids, CancellationToken cancellationToken)
+    {
+        var rows = await db.Database.SqlQuery<InboxRow>($"""
+            SELECT l.id, l.title, l.label_ids, l.source, l.owner_id, u.display_name AS owner_name, l.value_amount, l.value_currency,
+                l.person_id, p.name AS person_name, l.organization_id, o.name AS organization_name, l.expected_close_date,
+                l.created_at, l.was_seen, l.is_archived,
+                next.id AS next_activity_id, next.subject AS next_activity_subject, next.due_date AS next_activity_due_date
+            FROM unnest({ids}) WITH ORDINALITY AS page (id, position)
+            JOIN leads AS l ON l.id = page.id
+            JOIN users AS u ON u.id = l.owner_id
+            LEFT JOIN persons AS p ON p.id = l.person_id
+            LEFT JOIN organizations AS o ON o.id = l.organization_id
+            LEFT JOIN LATERAL (
+                SELECT a.id, a.subject, a.due_date FROM activities AS a
+                WHERE a.lead_id = l.id AND NOT a.done
+                ORDER BY a.due_date, a.due_time, a.id
+                LIMIT 1) AS next ON true
+            ORDER BY page.position
+            """).ToListAsync(cancellationToken);
+        return rows.Select(r => r.ToRow()).ToList();
+    }
+
+    private sealed class InboxRow
+    {
+        public Guid Id { get; init; }
+        public required string Title { get; init; }
+        public List<Guid> LabelIds { get; init; } = [];
+        public required string Source { get; init; }
+        public int OwnerId { get; init; }
+        public string? OwnerName { get; init; }
+        public decimal? ValueAmount { get; init; }
+        public string? ValueCurrency { get; init; }
+        public int? PersonId { get; init; }
+        public string? PersonName { get; init; }
+        public int? OrganizationId { get; init; }
+        public string? OrganizationName { get; init; }
+        public DateOnly? ExpectedCloseDate { get; init; }
+        public DateTimeOffset CreatedAt { get; init; }
+        public bool WasSeen { get; init; }
+        public bool IsArchived { get; init; }
+        public int? NextActivityId { get; init; }
+        public string? NextActivitySubject { get; init; }
+        public DateOnly? NextActivityDueDate { get; init; }
+
+        public LeadListRow ToRow() => new()
+        {
+            Id = Id,
+            Title = Title,
+            LabelIds = LabelIds,
+            Source = Enum.Parse<LeadSource>(Source),
+            OwnerId = OwnerId,
+            OwnerName = OwnerName,
+            ValueAmount = ValueAmount,
+            ValueCurrency = ValueCurrency,
+            PersonId = PersonId,
+            PersonName = PersonName,
+            OrganizationId = OrganizationId,
+            OrganizationName = OrganizationName,
+            ExpectedCloseDate = ExpectedCloseDate,
+            CreatedAt = CreatedAt,
+            WasSeen = WasSeen,
+            IsArchived = IsArchived,
+            NextActivity = NextActivityId is { } id ? new LeadNextActivity { Id = id, Subject = NextActivitySubject!, DueDate = NextActivityDueDate!.Value } : null,
+        };
+    }
 
     private static readonly Func<CrmDbContext, Guid[], IAsyncEnumerable<OpenActivity>> OpenActivities = EF.CompileAsyncQuery(
         (CrmDbContext db, Guid[] leadIds) => db.Activities.AsNoTracking()

@@ -58,6 +58,21 @@ public sealed class QueryBudgetTests(DealToLeadApp app) : AppTest(app)
         forFew.Should().BeLessThanOrEqualTo(PageBudget);
     }
 
+    [Fact]
+    public async Task An_inbox_page_is_three_commands_the_user_the_ids_with_their_count_and_the_rows_with_their_next_activities()
+    {
+        var counter = new SqlCommandCounter();
+        using var host = App.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<IInterceptor>(counter)));
+        counter.CountOnlyRequestsOf(host.Services);
+        using var client = await SignInAsync(host);
+        await AddLeadsAsync(60, first: 0);
+        await CountAsync(counter, client, InboxUrl);
+
+        var commands = await CountAsync(counter, client, InboxUrl);
+
+        commands.Should().Be(3, "each command is a round trip and a parse, bind and execute in PostgreSQL on every view of the inbox");
+    }
+
     [Theory]
     [InlineData("/leads?q=inbox%20lead")]
     [InlineData("/leads?q=box%20org&source=Deal&sort=Title&dir=asc&p=1")]
