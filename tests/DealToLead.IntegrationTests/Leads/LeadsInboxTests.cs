@@ -91,6 +91,34 @@ public class LeadsInboxTests(DealToLeadApp app) : AppTest(app)
     }
 
     [Fact]
+    public async Task Each_row_shows_every_column_of_its_lead()
+    {
+        var rep = await App.UserIdAsync(DemoUsers.Rep);
+        var leadId = await App.WithDbAsync(async db =>
+        {
+            var label = new LeadLabel { Id = Guid.NewGuid(), Name = "Warm column", Color = LeadLabelColor.Red, CreatedAt = DateTimeOffset.UtcNow };
+            db.LeadLabels.Add(label);
+            var organization = new Organization { Name = "Column Org AB" };
+            var lead = await new LeadBuilder(rep).Titled("Column lead").From(LeadSource.WebForms).Worth(1234.5m).Labelled(label.Id)
+                .For(new Person { Name = "Column Person", Organization = organization })
+                .CreatedAt(new DateTimeOffset(2026, 3, 4, 10, 0, 0, TimeSpan.Zero)).BuildAsync(db);
+            lead.Organization = organization;
+            lead.ExpectedCloseDate = new DateOnly(2027, 5, 6);
+            db.Activities.Add(new Activity { Subject = "Column call", DueDate = new DateOnly(2027, 4, 1), OwnerId = rep, LeadId = lead.Id });
+            await db.SaveChangesAsync();
+            return lead.Id;
+        });
+        var client = await App.SignInAsync(DemoUsers.Rep);
+
+        var row = System.Net.WebUtility.HtmlDecode(LeadTestData.Row(await client.GetStringAsync("/leads"), leadId));
+
+        row.Should().Contain(">Column lead</a>").And.Contain("badge-new")
+            .And.Contain(">Warm column</span>").And.Contain(">Web forms</td>").And.Contain(">Ruben Rep</td>")
+            .And.Contain(">1,234.50\u00A0EUR</td>").And.Contain(">Column Person</td>").And.Contain(">Column Org AB</td>")
+            .And.Contain("1 Apr 2027</span> Column call").And.Contain(">6 May 2027</td>").And.Contain(">4 Mar 2026</td>");
+    }
+
+    [Fact]
     public async Task Sorting_and_paging_are_stable_when_values_tie()
     {
         var rep = await App.UserIdAsync(DemoUsers.Rep);
