@@ -151,6 +151,7 @@ public sealed record LeadListFilter
         return rows.Select(r => r.ToRow()).ToList();
     }
 
+    // The columns as SQL returns them: EF cannot materialize the nested LeadNextActivity of a LeadListRow from SqlQuery.
     private sealed class InboxRow
     {
         public Guid Id { get; init; }
@@ -230,7 +231,7 @@ public sealed class LeadListRow
     public string? PersonName { get; init; }
     public int? OrganizationId { get; init; }
     public string? OrganizationName { get; init; }
-    public LeadNextActivity? NextActivity { get; set; }
+    public LeadNextActivity? NextActivity { get; init; }
     public DateOnly? ExpectedCloseDate { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public bool WasSeen { get; init; }
