@@ -105,7 +105,7 @@ public class AccessibilityBrowserTests(BrowserApp app, ITestOutputHelper output)
             await page.Locator("#email").FillAsync(DemoUsers.Admin.Email);
             await page.Locator("#password").FillAsync(DemoUsers.Password);
             await page.Locator("form button[type=submit]").First.ClickAsync();
-            await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+            await Assertions.Expect(page.GetByTestId("signed-in-user")).ToHaveTextAsync(DemoUsers.Admin.DisplayName);
 
             foreach (var route in routes)
             {
