@@ -99,12 +99,14 @@ public abstract class BrowserTest(BrowserApp app) : IAsyncLifetime
             await test(page);
             await context.Tracing.StopAsync();
         }
-        catch
+        catch (Exception failure)
         {
             Directory.CreateDirectory(ArtifactsDirectory);
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ArtifactsDirectory, $"{name}.png"), FullPage = true });
             await context.Tracing.StopAsync(new TracingStopOptions { Path = Path.Combine(ArtifactsDirectory, $"{name}.trace.zip") });
-            throw;
+
+            // A CI log is often all there is of a failure: it should say where the page was.
+            throw new BrowserTestFailedException($"{failure.Message} (the page was at {page.Url})", failure);
         }
     }
 
@@ -138,3 +140,5 @@ public abstract class BrowserTest(BrowserApp app) : IAsyncLifetime
         await Assertions.Expect(page.GetByTestId("signed-in-user")).ToHaveTextAsync(user.DisplayName, new() { Timeout = 60_000 });
     }
 }
+
+public sealed class BrowserTestFailedException(string message, Exception inner) : Exception(message, inner);
