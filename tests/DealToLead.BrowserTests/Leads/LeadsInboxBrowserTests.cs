@@ -63,4 +63,35 @@ public class LeadsInboxBrowserTests(BrowserApp app) : BrowserTest(app)
         await page.GetByRole(AriaRole.Link, new() { Name = "Archived", Exact = true }).ClickAsync();
         await Assertions.Expect(page.Locator($"tr[data-lead-id='{lead.Id}']")).ToHaveCountAsync(1);
     });
+
+    [Fact]
+    public Task Two_ticked_rows_are_archived_together_and_one_is_moved_back_from_the_archive() => RunAsync(nameof(Two_ticked_rows_are_archived_together_and_one_is_moved_back_from_the_archive), async page =>
+    {
+        var manager = await App.UserIdAsync(DemoUsers.Manager);
+        var (first, second, untouched) = await App.WithDbAsync(async db => (
+            await new LeadBuilder(manager).Titled("Archive me first").BuildAsync(db),
+            await new LeadBuilder(manager).Titled("Archive me second").BuildAsync(db),
+            await new LeadBuilder(manager).Titled("Keep me").BuildAsync(db)));
+        await SignInAsync(page, DemoUsers.Manager);
+        await page.GotoAsync("/leads");
+
+        // The rows' boxes sit outside the bulk form and join it by their form attribute.
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = "Select Archive me first" }).CheckAsync();
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = "Select Archive me second" }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Archive selected" }).ClickAsync();
+
+        var rows = page.GetByRole(AriaRole.Table, new() { Name = "Leads" }).Locator("tbody tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator($"tr[data-lead-id='{untouched.Id}']")).ToHaveCountAsync(1);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Archived", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator($"tr[data-lead-id='{first.Id}'], tr[data-lead-id='{second.Id}']")).ToHaveCountAsync(2);
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = "Select Archive me second" }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Move selected back to inbox" }).ClickAsync();
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator($"tr[data-lead-id='{first.Id}']")).ToHaveCountAsync(1);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Inbox", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator($"tr[data-lead-id='{second.Id}'], tr[data-lead-id='{untouched.Id}']")).ToHaveCountAsync(2);
+    });
 }
