@@ -24,7 +24,7 @@ public class BulkConversionBrowserTests(BrowserApp app) : BrowserTest(app)
         await Assertions.Expect(page.GetByText("You will get an email when it is done.")).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex(@"^Convert \d+ to leads$") }).ClickAsync();
 
-        await page.WaitForURLAsync("**/conversions/**");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/conversions/"));
         await Assertions.Expect(page.GetByTestId("bulk-summary")).ToContainTextAsync("3 converted", new() { Timeout = 30_000 });
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Open lead" })).ToHaveCountAsync(3);
         (await WaitForEmailAsync(DemoUsers.Rep.Email, "3 deals converted to leads")).Should().BeTrue("the confirmation email reaches the SMTP server");
@@ -75,7 +75,7 @@ public class BulkConversionBrowserTests(BrowserApp app) : BrowserTest(app)
         await Assertions.Expect(page.GetByTestId("bulk-rejections")).ToContainTextAsync("Won deals cannot be converted to leads");
         await page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex(@"^Convert \d+ to leads$") }).ClickAsync();
 
-        await page.WaitForURLAsync("**/conversions/**");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/conversions/"));
         await Assertions.Expect(page.GetByTestId("bulk-summary")).ToContainTextAsync("3 converted, 1 rejected", new() { Timeout = 30_000 });
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Open lead" })).ToHaveCountAsync(3);
     });

@@ -141,7 +141,7 @@ public class PhoneAndWideScreenBrowserTests(BrowserApp app, ITestOutputHelper ou
 
         await page.GotoAsync("/leads");
         await page.GetByRole(AriaRole.Link, new() { Name = deal.Title }).TapAsync();
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/leads/[0-9a-f-]{36}$"));
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/leads/[0-9a-f-]{36}$"));
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1, Name = deal.Title })).ToBeVisibleAsync();
         var convert = page.GetByRole(AriaRole.Button, new() { Name = "Convert to deal" });
         var box = (await convert.BoundingBoxAsync())!;
@@ -165,7 +165,7 @@ public class PhoneAndWideScreenBrowserTests(BrowserApp app, ITestOutputHelper ou
 
         await table.GetByRole(AriaRole.Link, new() { Name = lead.Title }).FocusAsync();
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex($"selected={lead.Id}"));
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"selected={lead.Id}"));
         var panel = page.GetByRole(AriaRole.Complementary, new() { Name = "Selected lead" });
         await Assertions.Expect(panel).ToBeFocusedAsync();
         var panelBox = (await panel.BoundingBoxAsync())!;
@@ -284,7 +284,7 @@ public class PhoneAndWideScreenBrowserTests(BrowserApp app, ITestOutputHelper ou
         await SignInAsync(page, DemoUsers.Admin);
         await page.GotoAsync($"/deals/{deal.Id}/convert");
         await page.GetByRole(AriaRole.Button, new() { Name = "Convert to lead" }).ClickAsync();
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/leads/[0-9a-f-]{36}$"));
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/leads/[0-9a-f-]{36}$"));
 
         await page.GetByLabel("Choose labels").ClickAsync();
         await page.GetByRole(AriaRole.Checkbox, new() { Name = "Hot" }).CheckAsync();
@@ -300,7 +300,7 @@ public class PhoneAndWideScreenBrowserTests(BrowserApp app, ITestOutputHelper ou
         page.Url.Should().Contain("/leads/");
         await page.GetByRole(AriaRole.Button, new() { Name = "Undo conversion" }).ClickAsync();
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Undo conversion" }).ClickAsync();
-        await page.WaitForURLAsync($"**/deals/{deal.Id}");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/deals/{deal.Id}$"));
         await Assertions.Expect(page.GetByTestId("deal-status")).ToHaveTextAsync("Open");
     });
 }
