@@ -65,7 +65,8 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock, W
         var earlier = suppliedIds.Count == 0
             ? []
             : await db.Conversions.AsNoTracking().Where(c => suppliedIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
-        var deals = await DealsByIds(db, requests.Select(r => r.DealId).Distinct().ToArray()).ToDictionaryAsync(d => d.Id, cancellationToken: cancellationToken);
+        var dealIds = requests.Select(r => r.DealId).Distinct().ToArray();
+        var deals = await (dealIds is [var onlyDealId] ? DealById(db, onlyDealId) : DealsByIds(db, dealIds)).ToDictionaryAsync(d => d.Id, cancellationToken: cancellationToken);
         var deletedIds = deals.Values.Where(d => d.IsDeleted).Select(d => d.Id).ToList();
         var convertedBefore = deletedIds.Count == 0
             ? []
@@ -436,6 +437,11 @@ public sealed class DealConversionService(CrmDbContext db, TimeProvider clock, W
     // interceptors to the app's options).
     private static readonly Func<CrmDbContext, int[], IAsyncEnumerable<Deal>> DealsByIds = EF.CompileAsyncQuery(
         (CrmDbContext db, int[] ids) => db.Deals.IgnoreQueryFilters().AsNoTracking().Where(d => ids.Contains(d.Id)));
+
+    // A single conversion loads its deal by equality: PostgreSQL's generic plan of "id = ANY($1)" guesses ten
+    // elements, so a batch of one was planned again on every conversion (docs/decisions/0028).
+    private static readonly Func<CrmDbContext, int, IAsyncEnumerable<Deal>> DealById = EF.CompileAsyncQuery(
+        (CrmDbContext db, int id) => db.Deals.IgnoreQueryFilters().AsNoTracking().Where(d => d.Id == id));
 
     private static readonly Func<CrmDbContext, Guid, bool, int, CancellationToken, Task<Conversion?>> ConversionVisibleTo = EF.CompileAsyncQuery(
         (CrmDbContext db, Guid id, bool isGlobalAdmin, int userId, CancellationToken _) =>

@@ -17,6 +17,9 @@ public sealed class SqlCommandCounter : DbCommandInterceptor
     /// <summary>The text of every counted command since the last <see cref="Reset"/>, for tests of a query's shape.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> Commands { get; private set; } = new();
 
+    /// <summary>Copies of the counted commands with their parameters, to run again outside the app.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<Npgsql.NpgsqlCommand> Copies { get; private set; } = new();
+
     /// <summary>Background workers (bulk jobs, outbox, webhooks, purge) share the DbContext registration; only requests count.</summary>
     public void CountOnlyRequestsOf(IServiceProvider services)
     {
@@ -28,6 +31,7 @@ public sealed class SqlCommandCounter : DbCommandInterceptor
     {
         Interlocked.Exchange(ref _count, 0);
         Commands = new();
+        Copies = new();
     }
 
     public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
@@ -60,6 +64,7 @@ public sealed class SqlCommandCounter : DbCommandInterceptor
         {
             Interlocked.Increment(ref _count);
             Commands.Enqueue(command.CommandText);
+            Copies.Enqueue(((Npgsql.NpgsqlCommand)command).Clone());
         }
     }
 }
