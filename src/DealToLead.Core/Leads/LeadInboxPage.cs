@@ -1,5 +1,4 @@
 using System.Globalization;
-using DealToLead.Core.Common;
 using DealToLead.Core.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -62,7 +61,7 @@ public sealed record LeadInboxPage(IReadOnlyList<LeadListRow> Rows, int PageNumb
             }
         }
 
-        var pageOfIds = LeadListFilter.Sort(sortable, db.Activities, sort, descending).SkipLiteral(offset).TakeLiteral(pageSize + 1);
+        var pageOfIds = LeadListFilter.Sort(sortable, db.Activities, sort, descending).Skip(offset).Take(pageSize + 1);
         var (ids, pageCounted) = await IdsAsync(pageOfIds, filtered, counted is null && offset < countLimit ? countLimit : null, cancellationToken);
         counted ??= pageCounted;
 
@@ -109,7 +108,7 @@ public sealed record LeadInboxPage(IReadOnlyList<LeadListRow> Rows, int PageNumb
             return (await pageOfIds.Select(l => l.Id).ToListAsync(cancellationToken), null);
         }
 
-        var idsWithCount = await pageOfIds.Select(l => new { l.Id, Counted = filtered.Take(EF.Constant(limit + 1)).Count() }).ToListAsync(cancellationToken);
+        var idsWithCount = await pageOfIds.Select(l => new { l.Id, Counted = filtered.Take(limit + 1).Count() }).ToListAsync(cancellationToken);
         return (idsWithCount.Select(r => r.Id).ToList(), idsWithCount.FirstOrDefault()?.Counted);
     }
 
@@ -127,7 +126,7 @@ public sealed record LeadInboxPage(IReadOnlyList<LeadListRow> Rows, int PageNumb
                 .OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id)
             : filtered.Where(l => EF.Functions.GreaterThan(ValueTuple.Create(l.CreatedAt, l.Id), ValueTuple.Create(createdAt, id)))
                 .OrderBy(l => l.CreatedAt).ThenBy(l => l.Id);
-        var (ids, counted) = await IdsAsync(beyond.TakeLiteral(pageSize + 1), filtered, countLimit, cancellationToken);
+        var (ids, counted) = await IdsAsync(beyond.Take(pageSize + 1), filtered, countLimit, cancellationToken);
 
         var more = ids.Count > pageSize;
         if (more)

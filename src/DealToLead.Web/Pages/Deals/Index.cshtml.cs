@@ -1,4 +1,3 @@
-using DealToLead.Core.Common;
 using DealToLead.Core.Crm;
 using DealToLead.Core.Data;
 using DealToLead.Core.Users;
@@ -57,7 +56,7 @@ public class IndexModel(ReadContext reads, CurrentUser currentUser, DealCommands
         var searching = !string.IsNullOrWhiteSpace(filter.Search);
         var matches = searching ? await Order(query).Select(d => d.Id).Take(SearchMatchLimit + 1).ToListAsync() : [];
         var allMatches = searching && matches.Count <= SearchMatchLimit;
-        var (counted, limit) = searching ? (matches.Count, SearchMatchLimit) : (await query.TakeLiteral(CountLimit + 1).CountAsync(), CountLimit);
+        var (counted, limit) = searching ? (matches.Count, SearchMatchLimit) : (await query.Take(CountLimit + 1).CountAsync(), CountLimit);
         TotalIsLowerBound = counted > limit;
         Total = Math.Min(counted, limit);
         if (!TotalIsLowerBound)
@@ -101,7 +100,7 @@ public class IndexModel(ReadContext reads, CurrentUser currentUser, DealCommands
         {
             // Deferred join: the filtered, ordered page of ids first (an index-only scan for the list's usual filters),
             // then the rows and their joins for those 50 ids only (docs/decisions/0018).
-            pageOfIds = Order(query).SkipLiteral(offset).TakeLiteral(PageSize).Select(d => d.Id);
+            pageOfIds = Order(query).Skip(offset).Take(PageSize).Select(d => d.Id);
         }
 
         return await Order(query.Where(d => pageOfIds.Contains(d.Id)))
