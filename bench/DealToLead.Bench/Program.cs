@@ -8,13 +8,15 @@ using DealToLead.Bench;
 //       [--growth-from <rows>=<results.json>]   (the growth rows: this run's inbox and list p95 against that smaller run's)
 //   curve <rows>=<results.json> ...   (--scale: the p95 of each size and the growth)
 //   mail --connection <cs> --out bench/results/mail.json [--quick]   (a seeded database; starts its own dovecot)
+//   compare --a <url> --b <url> --path <path> [--a-pid <pid>] [--b-pid <pid>] [--a-name <application name>] [--b-name <…>]
+//       [--connection <cs>] [--clients 8] [--rounds 6] [--seconds 10]   (two builds side by side: scripts/compare.sh)
 if (args.Length > 0 && args[0] == "curve")
 {
     Console.WriteLine(Curve.Table(args.Skip(1).Select(a => a.Split('=', 2)).Select(p => (int.Parse(p[0], CultureInfo.InvariantCulture), p[1])).ToList()));
     return 0;
 }
 
-if (args.Length == 0 || args[0] is not ("seed" or "run" or "mail"))
+if (args.Length == 0 || args[0] is not ("seed" or "run" or "mail" or "compare"))
 {
     Console.Error.WriteLine("usage: DealToLead.Bench seed --connection <cs> [--quick]");
     Console.Error.WriteLine("       DealToLead.Bench run --base-url <url> --connection <cs> --pgbench-tps <n> --app-pid <pid> --out <file.json> [--quick]");
@@ -31,6 +33,14 @@ for (var i = 1; i < args.Length; i++)
     }
 
     options[args[i][2..]] = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "true";
+}
+
+int? Number(string name) => options.TryGetValue(name, out var value) ? int.Parse(value, CultureInfo.InvariantCulture) : null;
+if (args[0] == "compare")
+{
+    CompareSide Side(string name) => new(name, new Uri(options[name]), Number($"{name}-pid"), options.GetValueOrDefault($"{name}-name"));
+    return await new Compare(Side("a"), Side("b"), options.GetValueOrDefault("path", "/leads?source=Deal&sort=Created"),
+        Number("clients") ?? 8, Number("rounds") ?? 6, TimeSpan.FromSeconds(Number("seconds") ?? 10), options.GetValueOrDefault("connection")).RunAsync();
 }
 
 var quick = options.ContainsKey("quick");

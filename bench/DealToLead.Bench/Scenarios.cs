@@ -43,8 +43,8 @@ public sealed partial class Scenarios(RunOptions options) : IDisposable
     private const int PageClients = 2;
 
     private readonly Report _report = new();
-    private readonly HttpClient _api = NewClient(options.BaseUrl, null);
-    private readonly HttpClient _browser = NewClient(options.BaseUrl, new CookieContainer());
+    private readonly HttpClient _api = AppClient.Create(options.BaseUrl, null);
+    private readonly HttpClient _browser = AppClient.Create(options.BaseUrl, new CookieContainer());
     private string? _deepInboxUrl;
     private readonly SeedSizes _sizes = SeedSizes.For(options.Quick);
     private LoadResult? _trivial;
@@ -70,7 +70,7 @@ public sealed partial class Scenarios(RunOptions options) : IDisposable
         _report.Machine["app_warm_up_seconds"] = options.AppWarmUp.TotalSeconds;
         _report.Machine["conversion_warm_up_seconds"] = options.ConversionWarmUp.TotalSeconds;
 
-        await SignInAsync();
+        await AppClient.SignInAsync(_browser);
         await WarmUpAppAsync();
         await CeilingsAsync();
         foreach (var (name, scenario) in new (string, Func<Task>)[]
@@ -123,23 +123,6 @@ public sealed partial class Scenarios(RunOptions options) : IDisposable
         _report.Add(new Row("0 ceiling", "GET /api/v1/users/me, 8 clients", _trivial.PerSecond, "req/s", "-", null, null, Verdict.Info, Errors(_trivial)));
         _report.Add(new Row("0 ceiling", "GET /api/v1/users/me p50 / p95 / p99", _trivial.Percentile(50), "ms", "-", null, null, Verdict.Info,
             string.Create(CultureInfo.InvariantCulture, $"p95 {_trivial.Percentile(95):F2} ms, p99 {_trivial.Percentile(99):F2} ms")));
-    }
-
-    private async Task SignInAsync()
-    {
-        var form = await _browser.GetStringAsync(Endpoints.LoginPage);
-        var token = AntiforgeryToken().Match(form);
-        using var content = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            [Endpoints.LoginEmailField] = DemoUsers.Rep.Email,
-            [Endpoints.LoginPasswordField] = DemoUsers.Password,
-            [Endpoints.AntiforgeryField] = token.Success ? WebUtility.HtmlDecode(token.Groups[1].Value) : string.Empty,
-        });
-        using var response = await _browser.PostAsync(Endpoints.LoginPage, content);
-        if (response.StatusCode != HttpStatusCode.Redirect)
-        {
-            throw new InvalidOperationException($"Signing in through {Endpoints.LoginPage} answered {(int)response.StatusCode}, not a redirect.");
-        }
     }
 
     private async Task WarmUpAppAsync()
@@ -541,26 +524,10 @@ public sealed partial class Scenarios(RunOptions options) : IDisposable
 
     private static string? Errors(LoadResult result) => result.Failed == 0 ? null : $"{result.Failed} failed requests; first: {result.FirstError}";
 
-    private static HttpClient NewClient(Uri baseUrl, CookieContainer? cookies) => new(new SocketsHttpHandler
-    {
-        AllowAutoRedirect = false,
-        UseCookies = cookies is not null,
-        CookieContainer = cookies ?? new CookieContainer(),
-        MaxConnectionsPerServer = 64,
-        PooledConnectionLifetime = TimeSpan.FromMinutes(30),
-    })
-    {
-        BaseAddress = baseUrl,
-        Timeout = TimeSpan.FromMinutes(2),
-    };
-
     private static string? LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : null;
 
     [GeneratedRegex("href=\"([^\"]+)\" rel=\"next\"")]
     private static partial Regex NextLink();
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryToken();
 
     private sealed record BulkTiming(int Deals, double Seconds)
     {
