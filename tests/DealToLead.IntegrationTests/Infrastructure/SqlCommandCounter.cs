@@ -14,11 +14,11 @@ public sealed class SqlCommandCounter : DbCommandInterceptor
 
     public int Count => Volatile.Read(ref _count);
 
-    /// <summary>The text of every counted command since the last <see cref="Reset"/>, for tests of a query's shape.</summary>
-    public System.Collections.Concurrent.ConcurrentQueue<string> Commands { get; private set; } = new();
-
-    /// <summary>Copies of the counted commands with their parameters, to run again outside the app.</summary>
+    /// <summary>Copies of the counted commands since the last <see cref="Reset"/>, with their parameters, to run again outside the app.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<Npgsql.NpgsqlCommand> Copies { get; private set; } = new();
+
+    /// <summary>The text of every counted command, for tests of a query's shape.</summary>
+    public IEnumerable<string> Commands => Copies.Select(c => c.CommandText);
 
     /// <summary>Background workers (bulk jobs, outbox, webhooks, purge) share the DbContext registration; only requests count.</summary>
     public void CountOnlyRequestsOf(IServiceProvider services)
@@ -30,7 +30,6 @@ public sealed class SqlCommandCounter : DbCommandInterceptor
     public void Reset()
     {
         Interlocked.Exchange(ref _count, 0);
-        Commands = new();
         Copies = new();
     }
 
@@ -63,7 +62,6 @@ public sealed class SqlCommandCounter : DbCommandInterceptor
         if (CountsWhen())
         {
             Interlocked.Increment(ref _count);
-            Commands.Enqueue(command.CommandText);
             Copies.Enqueue(((Npgsql.NpgsqlCommand)command).Clone());
         }
     }
