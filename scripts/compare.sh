@@ -17,7 +17,7 @@ ROWS="${COMPARE_ROWS:-50000}"
 WORK="$ROOT/.data/compare"
 PG_DIR="$WORK/pg"
 CS="Host=127.0.0.1;Port=$PG_PORT;Database=dealtolead_compare;Username=postgres"
-PIDS=()
+declare -A APP_PID=()
 
 command -v curl >/dev/null || apt_install curl ca-certificates
 ensure_postgres
@@ -27,7 +27,7 @@ done
 
 cleanup() {
     trap - INT TERM EXIT
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+    for pid in "${APP_PID[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
     stop_postgres "$PG_DIR"
     for side in a b; do git -C "$ROOT" worktree remove --force "$WORK/$side" 2>/dev/null || true; done
 }
@@ -56,13 +56,11 @@ ConnectionStrings__Crm="$CS" dotnet "$WORK/b/src/DealToLead.Web/bin/Release/net1
 dotnet "$BENCH_DLL" seed --connection "$CS" --quick --leads "$ROWS" --list-deals "$ROWS"
 
 port="$APP_PORT"
-declare -A APP_PID
 for side in a b; do
     # Each app names its connections, so its PostgreSQL backends' CPU can be told from the other's.
     (cd "$WORK/$side/src/DealToLead.Web" && ConnectionStrings__Crm="$CS;Application Name=compare-$side" App__PublicUrl="http://127.0.0.1:$port" \
         exec dotnet "bin/Release/net10.0/DealToLead.Web.dll" --urls "http://127.0.0.1:$port") >"$WORK/app-$side.log" 2>&1 &
     APP_PID[$side]=$!
-    PIDS+=("$!")
     wait_for_url "http://127.0.0.1:$port/healthz" 120 || { tail -30 "$WORK/app-$side.log" >&2; die "app $side did not become healthy"; }
     port=$((port + 1))
 done
