@@ -13,17 +13,15 @@ public sealed record LeadInboxPage(IReadOnlyList<LeadListRow> Rows, int PageNumb
     /// Pages the ids first (deferred join), so that OFFSET skips index entries rather than joined rows, then loads the
     /// rows of those ids. The capped count rides in the same statement as the ids, and is left out on pages past the
     /// limit, where the page itself proves there are more leads than the limit (docs/decisions/0004).
-    /// A search's matches are scattered over the table, so it collects up to the limit of them first: when that is all
-    /// of them, the page is sorted from those ids alone, rather than from a walk of the sorted index that passes
-    /// hundreds of rows for each match (docs/decisions/0023).
+    /// Without a <paramref name="countLimit"/> (a search, docs/decisions/0029) nothing is counted beyond the page.
     /// Sorted by creation, a page reached by Next or Previous seeks from the neighbouring page's edge instead of
     /// skipping an offset, so page 500 costs what page 1 does (docs/decisions/0024).
     /// </summary>
-    public static async Task<LeadInboxPage> LoadAsync(CrmDbContext db, IQueryable<Lead> filtered, bool scattered, LeadSort sort,
-        bool descending, int pageNumber, int pageSize, int countLimit, LeadInboxSeek? seek, CancellationToken cancellationToken)
+    public static async Task<LeadInboxPage> LoadAsync(CrmDbContext db, IQueryable<Lead> filtered, LeadSort sort,
+        bool descending, int pageNumber, int pageSize, int? countLimit, LeadInboxSeek? seek, CancellationToken cancellationToken)
     {
         pageNumber = Math.Clamp(pageNumber, 1, int.MaxValue / pageSize);
-        if (seek is not null && sort == LeadSort.Created && !scattered && pageNumber > 1)
+        if (seek is not null && sort == LeadSort.Created && pageNumber > 1)
         {
             // Within the counted pages the page says the same count as when it is opened by its number.
             var seekOffset = (pageNumber - 1) * pageSize;
@@ -44,26 +42,8 @@ public sealed record LeadInboxPage(IReadOnlyList<LeadListRow> Rows, int PageNumb
         }
 
         var offset = (pageNumber - 1) * pageSize;
-        int? counted = null;
-        var sortable = filtered;
-        if (scattered)
-        {
-            var matches = await filtered.Select(l => l.Id).Take(countLimit + 1).ToListAsync(cancellationToken);
-            counted = matches.Count;
-            if (matches.Count == 0)
-            {
-                return new LeadInboxPage([], 1, 0, false);
-            }
-
-            if (matches.Count <= countLimit)
-            {
-                sortable = db.Leads.AsNoTracking().Where(l => matches.Contains(l.Id));
-            }
-        }
-
-        var pageOfIds = LeadListFilter.Sort(sortable, db.Activities, sort, descending).Skip(offset).Take(pageSize + 1);
-        var (ids, pageCounted) = await IdsAsync(pageOfIds, filtered, counted is null && offset < countLimit ? countLimit : null, cancellationToken);
-        counted ??= pageCounted;
+        var pageOfIds = LeadListFilter.Sort(filtered, db.Activities, sort, descending).Skip(offset).Take(pageSize + 1);
+        var (ids, counted) = await IdsAsync(pageOfIds, filtered, offset < countLimit ? countLimit : null, cancellationToken);
 
         if (ids.Count == 0)
         {
@@ -73,9 +53,9 @@ public sealed record LeadInboxPage(IReadOnlyList<LeadListRow> Rows, int PageNumb
             }
 
             // Past the last page (a stale link or a typed URL): every matching lead lies before this offset.
-            var total = await sortable.Take(offset).CountAsync(cancellationToken);
+            var total = await filtered.Take(offset).CountAsync(cancellationToken);
             var lastPage = Math.Max(1, (total + pageSize - 1) / pageSize);
-            return await LoadAsync(db, filtered, scattered, sort, descending, lastPage, pageSize, countLimit, null, cancellationToken);
+            return await LoadAsync(db, filtered, sort, descending, lastPage, pageSize, countLimit, null, cancellationToken);
         }
 
         var hasMore = ids.Count > pageSize;
@@ -89,11 +69,11 @@ public sealed record LeadInboxPage(IReadOnlyList<LeadListRow> Rows, int PageNumb
     }
 
     /// <summary>What the page says of the total: the capped count where there is one, else at least up to this page.</summary>
-    private static (int Total, bool LowerBound) ShownTotal(int? counted, int countLimit, int offset, int shown, bool hasMore)
+    private static (int Total, bool LowerBound) ShownTotal(int? counted, int? countLimit, int offset, int shown, bool hasMore)
     {
         var (total, lowerBound) = counted switch
         {
-            { } count when count > countLimit => (countLimit, true),
+            { } count when countLimit is { } limit && count > limit => (limit, true),
             { } count => (count, false),
             null => (offset + shown, hasMore),
         };

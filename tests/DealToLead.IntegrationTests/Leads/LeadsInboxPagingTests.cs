@@ -97,6 +97,28 @@ public class LeadsInboxPagingTests(DealToLeadApp app) : AppTest(app)
     }
 
     [Fact]
+    public async Task A_search_counts_only_the_matches_it_has_shown_and_next_seeks_through_every_match_once()
+    {
+        await AddNumberedLeadsAsync(130, DemoUsers.Rep, Visibility.EntireCompany);
+        var client = await App.SignInAsync(DemoUsers.Rep);
+        var walked = new List<string>();
+        var pages = new List<string>();
+        for (var url = "/leads?q=many"; url is not null; url = Link(pages[^1], "next"))
+        {
+            pages.Add(System.Net.WebUtility.HtmlDecode(await client.GetStringAsync(url)));
+            walked.AddRange(await TitlesAsync(LeadTestData.RowIds(pages[^1])));
+        }
+
+        walked.Should().Equal(Enumerable.Range(1, 130).Select(n => $"Many {n}"));
+        pages.Should().HaveCount(3);
+        pages[0].Should().Contain("50+ leads", "counting every match of a common term would read all of them").And.Contain("Page 1 of 1+");
+        Link(pages[0], "next").Should().Contain("q=many").And.Contain("after=", "Next seeks from the last match shown");
+        pages[2].Should().Contain("130 leads", "the last page has seen every match").And.Contain("Page 3 of 3<");
+        LeadTestData.RowIds(await client.GetStringAsync("/leads?q=many%2012")).Should().HaveCount(11);
+        (await client.GetStringAsync("/leads?q=many%2012")).Should().Contain("11 leads", "a search that fits on its page is counted exactly");
+    }
+
+    [Fact]
     public async Task A_page_opened_by_next_keeps_its_place_when_new_leads_arrive_at_the_top()
     {
         await AddNumberedLeadsAsync(120, DemoUsers.Rep, Visibility.EntireCompany);
