@@ -114,8 +114,9 @@ public class LeadsInboxPagingTests(DealToLeadApp app) : AppTest(app)
         pages[0].Should().Contain("50+ leads", "counting every match of a common term would read all of them").And.Contain("Page 1 of 1+");
         Link(pages[0], "next").Should().Contain("q=many").And.Contain("after=", "Next seeks from the last match shown");
         pages[2].Should().Contain("130 leads", "the last page has seen every match").And.Contain("Page 3 of 3<");
-        LeadTestData.RowIds(await client.GetStringAsync("/leads?q=many%2012")).Should().HaveCount(11);
-        (await client.GetStringAsync("/leads?q=many%2012")).Should().Contain("11 leads", "a search that fits on its page is counted exactly");
+        var few = await client.GetStringAsync("/leads?q=many%2012");
+        LeadTestData.RowIds(few).Should().HaveCount(11);
+        few.Should().Contain("11 leads", "a search that fits on its page is counted exactly");
     }
 
     [Fact]
