@@ -91,7 +91,7 @@ public static class DependencyInjection
             }
         })
         .UseSnakeCaseNamingConvention()
-        .AddInterceptors(provider.GetRequiredService<AuditingInterceptor>(), provider.GetRequiredService<UnprepareFailedCommands>(), StoredHtmlInterceptor.Instance,
+        .AddInterceptors(provider.GetRequiredService<AuditingInterceptor>(), provider.GetRequiredService<UnprepareFailedCommands>(), StoredHtmlInterceptor.Instance, GenericPlanInterceptor.Instance,
             provider.GetRequiredService<ReferenceDataCache.Invalidation>())
         .AddInterceptors(provider.GetServices<IInterceptor>());
 

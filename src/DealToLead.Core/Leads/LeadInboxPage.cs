@@ -16,16 +16,19 @@ public sealed record LeadInboxPage(IReadOnlyList<LeadListRow> Rows, int PageNumb
     /// Without a <paramref name="countLimit"/> (a search, docs/decisions/0029) nothing is counted beyond the page.
     /// Sorted by creation, a page reached by Next or Previous seeks from the neighbouring page's edge instead of
     /// skipping an offset, so page 500 costs what page 1 does (docs/decisions/0024).
+    /// With <paramref name="plainFilter"/> (a view filtered only by archive state and source) and sorted by creation, the
+    /// counted statement runs on its generic plan, which for that shape is the custom plans' own (docs/decisions/0030).
     /// </summary>
-    public static async Task<LeadInboxPage> LoadAsync(CrmDbContext db, IQueryable<Lead> filtered, LeadSort sort,
+    public static async Task<LeadInboxPage> LoadAsync(CrmDbContext db, IQueryable<Lead> filtered, bool plainFilter, LeadSort sort,
         bool descending, int pageNumber, int pageSize, int? countLimit, LeadInboxSeek? seek, CancellationToken cancellationToken)
     {
         pageNumber = Math.Clamp(pageNumber, 1, int.MaxValue / pageSize);
+        var genericPlan = plainFilter && sort == LeadSort.Created;
         if (seek is not null && sort == LeadSort.Created && pageNumber > 1)
         {
             // Within the counted pages the page says the same count as when it is opened by its number.
             var seekOffset = (pageNumber - 1) * pageSize;
-            var (soughtIds, more, soughtCount) = await SeekAsync(filtered, seek, descending, pageSize, seekOffset < countLimit ? countLimit : null, cancellationToken);
+            var (soughtIds, more, soughtCount) = await SeekAsync(filtered, seek, descending, pageSize, seekOffset < countLimit ? countLimit : null, genericPlan, cancellationToken);
             if (seek.Backward && !more)
             {
                 // Fewer leads lie before the position than a page holds, so this is the first page.
@@ -43,7 +46,7 @@ public sealed record LeadInboxPage(IReadOnlyList<LeadListRow> Rows, int PageNumb
 
         var offset = (pageNumber - 1) * pageSize;
         var pageOfIds = LeadListFilter.Sort(filtered, db.Activities, sort, descending).Skip(offset).Take(pageSize + 1);
-        var (ids, counted) = await IdsAsync(pageOfIds, filtered, offset < countLimit ? countLimit : null, cancellationToken);
+        var (ids, counted) = await IdsAsync(pageOfIds, filtered, offset < countLimit ? countLimit : null, genericPlan, cancellationToken);
 
         if (ids.Count == 0)
         {
@@ -55,7 +58,7 @@ public sealed record LeadInboxPage(IReadOnlyList<LeadListRow> Rows, int PageNumb
             // Past the last page (a stale link or a typed URL): every matching lead lies before this offset.
             var total = await filtered.Take(offset).CountAsync(cancellationToken);
             var lastPage = Math.Max(1, (total + pageSize - 1) / pageSize);
-            return await LoadAsync(db, filtered, sort, descending, lastPage, pageSize, countLimit, null, cancellationToken);
+            return await LoadAsync(db, filtered, plainFilter, sort, descending, lastPage, pageSize, countLimit, null, cancellationToken);
         }
 
         var hasMore = ids.Count > pageSize;
@@ -81,15 +84,17 @@ public sealed record LeadInboxPage(IReadOnlyList<LeadListRow> Rows, int PageNumb
     }
 
     /// <summary>The page's ids, with the capped count in the same statement when <paramref name="countLimit"/> is given.</summary>
-    private static async Task<(List<Guid> Ids, int? Counted)> IdsAsync(IQueryable<Lead> pageOfIds, IQueryable<Lead> filtered, int? countLimit, CancellationToken cancellationToken)
+    private static async Task<(List<Guid> Ids, int? Counted)> IdsAsync(IQueryable<Lead> pageOfIds, IQueryable<Lead> filtered, int? countLimit, bool genericPlan,
+        CancellationToken cancellationToken)
     {
         if (countLimit is not { } limit)
         {
             return (await pageOfIds.Select(l => l.Id).ToListAsync(cancellationToken), null);
         }
 
-        var idsWithCount = await pageOfIds.Select(l => new { l.Id, Counted = filtered.Take(limit + 1).Count() }).ToListAsync(cancellationToken);
-        return (idsWithCount.Select(r => r.Id).ToList(), idsWithCount.FirstOrDefault()?.Counted);
+        var idsWithCount = pageOfIds.Select(l => new { l.Id, Counted = filtered.Take(limit + 1).Count() });
+        var rows = await (genericPlan ? idsWithCount.TagWith(GenericPlanInterceptor.Tag) : idsWithCount).ToListAsync(cancellationToken);
+        return (rows.Select(r => r.Id).ToList(), rows.FirstOrDefault()?.Counted);
     }
 
     /// <summary>
@@ -97,7 +102,7 @@ public sealed record LeadInboxPage(IReadOnlyList<LeadListRow> Rows, int PageNumb
     /// (is_archived, source, created_at, id) index; and whether more leads lie beyond them in the seek's direction.
     /// </summary>
     private static async Task<(List<Guid> Ids, bool More, int? Counted)> SeekAsync(IQueryable<Lead> filtered, LeadInboxSeek seek, bool descending, int pageSize,
-        int? countLimit, CancellationToken cancellationToken)
+        int? countLimit, bool genericPlan, CancellationToken cancellationToken)
     {
         var (createdAt, id) = seek.Position;
         var readDescending = descending != seek.Backward;
@@ -106,7 +111,7 @@ public sealed record LeadInboxPage(IReadOnlyList<LeadListRow> Rows, int PageNumb
                 .OrderByDescending(l => l.CreatedAt).ThenByDescending(l => l.Id)
             : filtered.Where(l => EF.Functions.GreaterThan(ValueTuple.Create(l.CreatedAt, l.Id), ValueTuple.Create(createdAt, id)))
                 .OrderBy(l => l.CreatedAt).ThenBy(l => l.Id);
-        var (ids, counted) = await IdsAsync(beyond.Take(pageSize + 1), filtered, countLimit, cancellationToken);
+        var (ids, counted) = await IdsAsync(beyond.Take(pageSize + 1), filtered, countLimit, genericPlan, cancellationToken);
 
         var more = ids.Count > pageSize;
         if (more)

@@ -34,6 +34,10 @@ public sealed record LeadListFilter
     public DateOnly? CreatedTo { get; init; }
     public string? Search { get; init; }
 
+    /// <summary>True for the inbox as it opens, or narrowed to a source: no owner, label, contact, dates or search.</summary>
+    public bool FiltersOnlyArchiveAndSource => OwnerId is null && LabelId is null && PersonId is null && OrganizationId is null
+        && CreatedFrom is null && CreatedTo is null && string.IsNullOrWhiteSpace(Search);
+
     public IQueryable<Lead> Apply(IQueryable<Lead> leads, UserAccess user)
     {
         var query = leads.VisibleTo(user).Where(l => l.IsArchived == Archived);

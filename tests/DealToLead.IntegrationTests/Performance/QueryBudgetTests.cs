@@ -198,11 +198,44 @@ public sealed class QueryBudgetTests(DealToLeadApp app) : AppTest(app)
 
         response.IsSuccessStatusCode.Should().BeTrue(await response.Content.ReadAsStringAsync());
         var load = counter.Copies.First(c => c.CommandText.Contains("FROM deals AS d", StringComparison.Ordinal));
-        (await GenericPlansAsync(load)).Should().BeGreaterThan(0, "PostgreSQL should settle on one plan for\n{0}", load.CommandText);
+        (await PlansAsync(load)).Generic.Should().BeGreaterThan(0, "PostgreSQL should settle on one plan for\n{0}", load.CommandText);
     }
 
-    /// <summary>Prepares the statement on a connection of its own, runs it past PostgreSQL's five custom plans, and says how often the generic one ran.</summary>
-    private async Task<long> GenericPlansAsync(Npgsql.NpgsqlCommand statement)
+    [Fact]
+    public async Task The_inbox_as_it_opens_counts_its_leads_on_one_generic_plan_that_ends_with_the_statement()
+    {
+        var counter = new SqlCommandCounter();
+        using var host = App.WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton<IInterceptor>(counter)));
+        counter.CountOnlyRequestsOf(host.Services);
+        using var client = await SignInAsync(host);
+        await AddLeadsAsync(3, first: 0);
+        var rep = await App.UserIdAsync(DemoUsers.Rep);
+
+        await CountAsync(counter, client, InboxUrl);
+        var counted = counter.Copies.Single(c => c.CommandText.Contains("count(*)", StringComparison.Ordinal));
+        await CountAsync(counter, client, $"/leads?owner={rep}");
+        var filtered = counter.Commands.Single(c => c.Contains("count(*)", StringComparison.Ordinal));
+
+        var plans = await PlansAsync(counted, of: "FROM leads");
+        plans.Should().Be((8L, 0L), "(generic, custom): PostgreSQL should run one plan for every execution, not plan the first five for their limits:\n{0}", counted.CommandText);
+        await using (var connection = new Npgsql.NpgsqlConnection(App.ConnectionString))
+        {
+            await connection.OpenAsync();
+            counted.Connection = connection;
+            await (await counted.ExecuteReaderAsync()).DisposeAsync();
+            await using var mode = new Npgsql.NpgsqlCommand("SHOW plan_cache_mode", connection);
+            (await mode.ExecuteScalarAsync()).Should().Be("auto", "the setting lasts only for the counted statement");
+        }
+
+        filtered.Should().NotContain("plan_cache_mode", "an owner filter's rows differ too much between owners for one plan to fit them all");
+    }
+
+    /// <summary>
+    /// Prepares the statement on a connection of its own, runs it eight times, past PostgreSQL's five custom plans, and
+    /// says how often it ran on the generic plan and on a custom one, for the statements whose text contains
+    /// <paramref name="of"/> (all without it).
+    /// </summary>
+    private async Task<(long Generic, long Custom)> PlansAsync(Npgsql.NpgsqlCommand statement, string of = "")
     {
         await using var connection = new Npgsql.NpgsqlConnection(App.ConnectionString);
         await connection.OpenAsync();
@@ -216,8 +249,12 @@ public sealed class QueryBudgetTests(DealToLeadApp app) : AppTest(app)
             }
         }
 
-        await using var plans = new Npgsql.NpgsqlCommand("SELECT coalesce(sum(generic_plans), 0)::bigint FROM pg_prepared_statements", connection);
-        return (long)(await plans.ExecuteScalarAsync())!;
+        await using var plans = new Npgsql.NpgsqlCommand(
+            "SELECT coalesce(sum(generic_plans), 0)::bigint, coalesce(sum(custom_plans), 0)::bigint FROM pg_prepared_statements WHERE strpos(statement, $1) > 0", connection);
+        plans.Parameters.Add(new Npgsql.NpgsqlParameter { Value = of });
+        await using var counts = await plans.ExecuteReaderAsync();
+        await counts.ReadAsync();
+        return (counts.GetInt64(0), counts.GetInt64(1));
     }
 
     private static string NextLink(string html) =>

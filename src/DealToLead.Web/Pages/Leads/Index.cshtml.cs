@@ -110,7 +110,7 @@ public class IndexModel(CrmDbContext db, ReadContext reads, CurrentUser currentU
             : null;
         // A search counts only the matches it shows: counting them reads every match of a common term, which grows
         // with the inbox, while its page of the newest matches stops early (docs/decisions/0029).
-        var page = await LeadInboxPage.LoadAsync(lists, filtered, Sort, Descending, PageNumber, PageSize,
+        var page = await LeadInboxPage.LoadAsync(lists, filtered, filter.FiltersOnlyArchiveAndSource, Sort, Descending, PageNumber, PageSize,
             searching ? null : CountLimit, seek, cancellationToken);
         (Rows, PageNumber, Total, TotalIsLowerBound) = (page.Rows, page.PageNumber, page.Total, page.TotalIsLowerBound);
         Labels = (await referenceData.LabelsAsync(lists, cancellationToken)).ToDictionary(l => l.Id);
