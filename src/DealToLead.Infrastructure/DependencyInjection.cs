@@ -81,7 +81,16 @@ public static class DependencyInjection
         return scope.ServiceProvider.GetRequiredService<CrmDbContext>().Model;
     }
 
+    /// <summary>
+    /// EF's check for a DbContext used by two threads at once sets an <see cref="AsyncLocal{T}"/> twice for every row a
+    /// query reads, which copied the request's async-local map about 200 times per inbox page (docs/decisions/0031).
+    /// Development, the test hosts and the browser and contract suites keep it on, where such a bug would show;
+    /// the shipped configuration turns it off.
+    /// </summary>
+    public const string ThreadSafetyChecksSetting = "Database:ThreadSafetyChecks";
+
     private static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, IServiceProvider provider, NpgsqlDataSource dataSource, bool retry) => options
+        .EnableThreadSafetyChecks(provider.GetRequiredService<IConfiguration>().GetValue(ThreadSafetyChecksSetting, true))
         .UseNpgsql(dataSource, npgsql =>
         {
             npgsql.MigrationsAssembly(typeof(DependencyInjection).Assembly.GetName().Name);

@@ -27,6 +27,7 @@ public class DealToLeadApp : WebApplicationFactory<Program>, IAsyncLifetime
     public Dictionary<string, string?> Settings { get; } = new()
     {
         ["Database:MigrateOnStartup"] = "true",
+        [DealToLead.Infrastructure.DependencyInjection.ThreadSafetyChecksSetting] = "true",
         ["Auth:MaxFailedAccessAttempts"] = "3",
         ["Smtp:Host"] = "127.0.0.1",
         ["Smtp:Port"] = "1",
