@@ -92,7 +92,9 @@ public sealed record LeadInboxPage(IReadOnlyList<LeadListRow> Rows, int PageNumb
             return (await pageOfIds.Select(l => l.Id).ToListAsync(cancellationToken), null);
         }
 
-        var idsWithCount = pageOfIds.Select(l => new { l.Id, Counted = filtered.Take(limit + 1).Count() });
+        // A local, not "limit + 1" in the lambda: EF compiled that sum into a new delegate on every page (docs/decisions/0031).
+        var countUpTo = limit + 1;
+        var idsWithCount = pageOfIds.Select(l => new { l.Id, Counted = filtered.Take(countUpTo).Count() });
         var rows = await (genericPlan ? idsWithCount.TagWith(GenericPlanInterceptor.Tag) : idsWithCount).ToListAsync(cancellationToken);
         return (rows.Select(r => r.Id).ToList(), rows.FirstOrDefault()?.Counted);
     }

@@ -75,8 +75,6 @@ public class IndexModel(CrmDbContext db, ReadContext reads, CurrentUser currentU
     public IReadOnlyList<UserOption> Owners { get; private set; } = [];
     public LeadDetailView? Detail { get; private set; }
 
-    private string? _selectUrlPrefix;
-
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         var access = await currentUser.RequireAccessAsync(cancellationToken);
@@ -148,16 +146,11 @@ public class IndexModel(CrmDbContext db, ReadContext reads, CurrentUser currentU
         return queryString.Length == 0 ? path : $"{path}?{queryString}";
     }
 
-    /// <summary>The current URL selecting the lead: <see cref="UrlWith"/> once per page rather than once per row.</summary>
-    public string SelectUrl(Guid leadId)
+    /// <summary>The current URL up to the id of a lead it selects, built once per page rather than once per row.</summary>
+    public string SelectUrlPrefix()
     {
-        if (_selectUrlPrefix is null)
-        {
-            var url = UrlWith(("selected", null));
-            _selectUrlPrefix = url + (url.Contains('?', StringComparison.Ordinal) ? "&selected=" : "?selected=");
-        }
-
-        return _selectUrlPrefix + leadId.ToString();
+        var url = UrlWith(("selected", null));
+        return url + (url.Contains('?', StringComparison.Ordinal) ? "&selected=" : "?selected=");
     }
 
     public string SortUrl(LeadSort column)
