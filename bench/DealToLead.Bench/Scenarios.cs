@@ -19,9 +19,9 @@ public sealed record RunOptions(Uri BaseUrl, string ConnectionString, double Pgb
     /// <summary>
     /// Load on every measured page before the first measurement. A fresh process runs unoptimized code until tiered
     /// compilation catches up; measured cold, the trivial ceiling came out at less than half of its warm value and
-    /// flattered every ratio to it. Under the inbox's load alone the runtime still compiled 1,300–1,800 methods every
-    /// 5 s after 40 s, and fewer than 200 only from about 60 s on; after 30 s shared by five pages, inbox page 1 ran at
-    /// 628 pages/s, and at 817 on the same app warm (docs/decisions/0031).
+    /// flattered every ratio to it. Under the inbox's load alone the runtime still compiled 1,844 methods in the 5 s
+    /// after 40 s, and fewer than 200 per 5 s only from about 50 s on; after 30 s shared by five pages, inbox page 1 ran at
+    /// 628 pages/s, and at 817 after minutes of load (docs/decisions/0031).
     /// </summary>
     public TimeSpan AppWarmUp => TimeSpan.FromSeconds(Quick ? 5 : 90);
 
